@@ -2,11 +2,10 @@
 #include "ir/Serialize.h"
 
 #include "ir/AtomicFile.h"
+#include "ir/Container.h"
 #include "ir/Diagnostics.h"
 #include "ir/axon.pb.h"
 
-#include "llvm/Support/CRC.h"
-#include "llvm/Support/Endian.h"
 #include "llvm/Support/Path.h"
 
 #include <google/protobuf/io/tokenizer.h>
@@ -18,9 +17,7 @@ namespace pb = axon::ir::proto;
 
 namespace {
 
-constexpr char kMagic[8] = {'A', 'X', 'O', 'N', 'I', 'R', 0, 0};
-constexpr uint32_t kContainerVersion = 1;
-constexpr size_t kHeaderSize = 24; // magic, version, crc, payload size
+const llvm::StringRef kMagic("AXONIR\0\0", 8);
 
 //===----------------------------------------------------------------------===//
 // Proto -> Graph
@@ -249,59 +246,15 @@ public:
 
 llvm::Expected<pb::Graph> parseBinary(llvm::StringRef data,
                                       llvm::StringRef location) {
-  using namespace llvm::support;
-  if (data.empty())
-    return makeError(location.str(), "empty file: not an Axon IR file");
-  if (data.size() < kHeaderSize ||
-      std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
-    if (data.size() >= sizeof kMagic &&
-        std::memcmp(data.data(), kMagic, sizeof kMagic) != 0)
-      return makeError(location.str(),
-                       "not an Axon IR file: the first 8 bytes are not the "
-                       "magic \"AXONIR\\0\\0\"");
-    return makeError(location.str(),
-                     "truncated header: {} bytes, a binary graph starts "
-                     "with {}",
-                     data.size(), kHeaderSize);
-  }
-  const char *h = data.data() + sizeof kMagic;
-  uint32_t container = endian::read32le(h);
-  uint32_t crc = endian::read32le(h + 4);
-  uint64_t size = endian::read64le(h + 8);
-  if (container != kContainerVersion)
-    return makeError(location.str(),
-                     "container version {} is not supported; this build "
-                     "reads {}",
-                     container, kContainerVersion);
-  llvm::StringRef payload = data.drop_front(kHeaderSize);
-  if (payload.size() != size)
-    return makeError(location.str(),
-                     "truncated or padded: the header announces {} payload "
-                     "bytes, the file holds {}",
-                     size, payload.size());
-  uint32_t actual = llvm::crc32(llvm::arrayRefFromStringRef(payload));
-  if (actual != crc)
-    return makeError(location.str(),
-                     "corrupt: payload CRC-32 is {:#010x}, the header "
-                     "expects {:#010x}",
-                     actual, crc);
+  llvm::Expected<llvm::StringRef> payload =
+      unframeContainer(data, kMagic, "Axon IR file", location);
+  if (!payload)
+    return payload.takeError();
   pb::Graph g;
-  if (!g.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
+  if (!g.ParseFromArray(payload->data(), static_cast<int>(payload->size())))
     return makeError(location.str(), "corrupt: the payload is not a valid "
                                      "graph message");
   return g;
-}
-
-std::string printBinary(const pb::Graph &g) {
-  using namespace llvm::support;
-  std::string payload = g.SerializeAsString();
-  std::string out(kHeaderSize, '\0');
-  std::memcpy(out.data(), kMagic, sizeof kMagic);
-  char *h = out.data() + sizeof kMagic;
-  endian::write32le(h, kContainerVersion);
-  endian::write32le(h + 4, llvm::crc32(llvm::arrayRefFromStringRef(payload)));
-  endian::write64le(h + 8, payload.size());
-  return out + payload;
 }
 
 } // namespace
@@ -362,7 +315,7 @@ llvm::Expected<std::string> printGraph(const Graph &g, GraphFormat format) {
   std::string out;
   switch (format) {
   case GraphFormat::Binary:
-    return printBinary(msg);
+    return frameContainer(kMagic, msg.SerializeAsString());
   case GraphFormat::Text:
     if (!google::protobuf::TextFormat::PrintToString(msg, &out))
       return makeError("", "cannot print graph '{}' as text", g.name);
