@@ -125,8 +125,8 @@ llvm::Expected<Graph> graphFromProto(const pb::Graph &in,
   g.provenance.dataset = pv.dataset();
   g.provenance.accuracy = pv.accuracy();
   g.provenance.created = pv.created();
-  for (const auto &[k, v] : pv.extra())
-    g.provenance.extra[k] = v;
+  for (const pb::KeyValue &kv : pv.extra())
+    g.provenance.extra[kv.key()] = kv.value();
   g.target = {in.target().name(), in.target().description_hash()};
   for (const pb::RoutingEntry &r : in.routes())
     g.routes.push_back({r.chip(), r.core(), r.key(), r.mask(),
@@ -211,8 +211,11 @@ pb::Graph graphToProto(const Graph &g) {
   pv->set_dataset(g.provenance.dataset);
   pv->set_accuracy(g.provenance.accuracy);
   pv->set_created(g.provenance.created);
-  for (const auto &[k, v] : g.provenance.extra)
-    (*pv->mutable_extra())[k] = v;
+  for (const auto &[k, v] : g.provenance.extra) {
+    pb::KeyValue *kv = pv->add_extra();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
   if (!g.target.name.empty() || !g.target.descriptionHash.empty()) {
     out.mutable_target()->set_name(g.target.name);
     out.mutable_target()->set_description_hash(g.target.descriptionHash);
