@@ -26,5 +26,7 @@ int reportError(llvm::Error err);
 Command addInfoCommand(CLI::App &root);
 Command addConvertCommand(CLI::App &root);
 Command addVerifyIRCommand(CLI::App &root);
+Command addTrainCommand(CLI::App &root);
+Command addEvalCommand(CLI::App &root);
 
 } // namespace axon::tool

@@ -34,6 +34,8 @@ int main(int argc, char **argv) {
       addInfoCommand(app),
       addConvertCommand(app),
       addVerifyIRCommand(app),
+      addTrainCommand(app),
+      addEvalCommand(app),
   };
 
   // CLI11 would only say that a subcommand is required; name the culprit.
