@@ -41,6 +41,8 @@ llvm::StringRef decodingName(Decoding d) {
     return "MEAN_VOLTAGE";
   case Decoding::ExpWeightedVoltage:
     return "EXP_WEIGHTED_VOLTAGE";
+  case Decoding::LinearWeightedVoltage:
+    return "LINEAR_WEIGHTED_VOLTAGE";
   }
   return "UNKNOWN";
 }

@@ -136,6 +136,7 @@ enum class Decoding : uint8_t {
   FirstSpike = 3,
   MeanVoltage = 4,
   ExpWeightedVoltage = 5,
+  LinearWeightedVoltage = 6,
 };
 llvm::StringRef decodingName(Decoding d);
 

@@ -112,7 +112,7 @@ llvm::Expected<Graph> graphFromProto(const pb::Graph &in,
   }
   for (const pb::OutputDecoding &o : in.outputs()) {
     if (o.decoding() < pb::SPIKE_COUNT ||
-        o.decoding() > pb::EXP_WEIGHTED_VOLTAGE)
+        o.decoding() > pb::LINEAR_WEIGHTED_VOLTAGE)
       return fieldError(fmt::format("output '{}'", o.population()),
                         "decoding", o.decoding());
     g.outputs.push_back({o.population(),

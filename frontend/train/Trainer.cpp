@@ -153,6 +153,8 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
     c.set_num_inputs(td->numInputs());
     c.set_num_classes(td->numClasses());
     c.set_duration_ms(td->durationMs());
+    c.set_test_accuracy(-1);
+    c.set_dataset_name(td->train.name);
   }
   uint32_t totalEpochs = opts.epochs ? opts.epochs : m.epochs();
 
@@ -288,7 +290,11 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
   r.epochs = c.epochs_done();
   r.bestEpoch = c.best_epoch();
   r.seconds = c.seconds();
+  c.set_test_accuracy(test->accuracy);
   if (!opts.outDir.empty()) {
+    // Once more, now with the measured test accuracy for `axon lower`.
+    if (llvm::Error err = writeCheckpoint(c, ckptPath))
+      return std::move(err);
     std::string json = fmt::format(
         "{{\n  \"test_accuracy\": {:.6f},\n  \"test_loss\": {:.6g},\n"
         "  \"epochs\": {},\n  \"best_epoch\": {},\n  \"seconds\": {:.3f},\n"

@@ -28,5 +28,6 @@ Command addConvertCommand(CLI::App &root);
 Command addVerifyIRCommand(CLI::App &root);
 Command addTrainCommand(CLI::App &root);
 Command addEvalCommand(CLI::App &root);
+Command addLowerCommand(CLI::App &root);
 
 } // namespace axon::tool

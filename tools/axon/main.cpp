@@ -36,6 +36,7 @@ int main(int argc, char **argv) {
       addVerifyIRCommand(app),
       addTrainCommand(app),
       addEvalCommand(app),
+      addLowerCommand(app),
   };
 
   // CLI11 would only say that a subcommand is required; name the culprit.
