@@ -58,6 +58,7 @@ struct FixedPointNeuron {
   uint32_t stateBits = 0;
   uint32_t stateFracBits = 0;
   uint32_t refractorySteps = 0;
+  double stateScale = 0.0; ///< float volts per state unit (see axon.proto)
 
   bool operator==(const FixedPointNeuron &) const = default;
 };

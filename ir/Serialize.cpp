@@ -87,7 +87,8 @@ llvm::Expected<Graph> graphFromProto(const pb::Graph &in,
     const pb::FixedPointNeuron &f = p.fixed();
     out.fixed = {f.threshold(),  f.reset(),      f.bias(),
                  f.decay_mem(),  f.decay_syn(),  f.decay_bits(),
-                 f.state_bits(), f.state_frac_bits(), f.refractory_steps()};
+                 f.state_bits(), f.state_frac_bits(), f.refractory_steps(),
+                 f.state_scale()};
     out.placement = placementFromProto(p.placement());
     g.populations.push_back(std::move(out));
   }
@@ -176,6 +177,7 @@ pb::Graph graphToProto(const Graph &g) {
       f->set_state_bits(p.fixed.stateBits);
       f->set_state_frac_bits(p.fixed.stateFracBits);
       f->set_refractory_steps(p.fixed.refractorySteps);
+      f->set_state_scale(p.fixed.stateScale);
     }
     if (!p.placement.empty())
       placementToProto(p.placement, o->mutable_placement());

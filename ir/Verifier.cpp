@@ -145,6 +145,9 @@ void verifyPopulation(const Graph &g, const Population &p,
         diag.report(loc, "fixed.bias = {}: does not fit {} signed bits",
                     f.bias, f.stateBits);
     }
+    if (!(f.stateScale > 0) || !std::isfinite(f.stateScale))
+      diag.report(loc, "fixed.state_scale = {}: must be finite and > 0",
+                  f.stateScale);
     if (f.decayBits < 1 || f.decayBits > 32)
       diag.report(loc, "fixed.decay_bits = {}: must be in [1, 32]",
                   f.decayBits);

@@ -70,7 +70,7 @@ inline ir::Graph makePlacedGraph() {
   g.populations[0].bias = {0.125, -0.5};
   for (size_t i = 0; i < g.populations.size(); ++i) {
     Population &p = g.populations[i];
-    p.fixed = {int64_t(64 + i), -3, 7, 4000, 3500, 12, 24, 6, 2};
+    p.fixed = {int64_t(64 + i), -3, 7, 4000, 3500, 12, 24, 6, 2, 0.125 * (i + 1)};
     p.placement = {{0, 1}, {2, 3}, {uint32_t(10 + i), uint32_t(11 + i)}};
   }
   for (size_t i = 0; i < g.projections.size(); ++i) {
