@@ -47,6 +47,9 @@ llvm::Error validateTarget(const proto::Target &t, llvm::StringRef location) {
       diag.report("", "{} = {}: {}", field, value, rule);
   };
   require(!t.name().empty(), "name", "\"\"", "must not be empty");
+  require(t.emitter() == "loihi" || t.emitter() == "spinnaker", "emitter",
+          fmt::format("'{}'", t.emitter()),
+          "must name an emitter family: loihi or spinnaker");
   require(t.dt_ms() > 0 && std::isfinite(t.dt_ms()), "dt_ms", t.dt_ms(),
           "must be finite and > 0");
 
