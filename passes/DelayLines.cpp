@@ -89,7 +89,7 @@ ir::Population makeRelayPopulation(std::string name, uint32_t size) {
 }
 
 /// Stage `stage` (>= 1) of `s`: from the previous stage (or the source) to
-/// relay population `stage`, weight 1, delay H.
+/// relay population `stage`, weight 1, delay H minus the relay's latency.
 ir::Projection makeStageProjection(const SourceRelays &s, uint32_t stage,
                                    uint32_t stageSteps) {
   ir::Projection p;
@@ -113,7 +113,7 @@ ir::Projection makeStageProjection(const SourceRelays &s, uint32_t stage,
     }
   }
   p.weights.assign(toSize, 1.0f);
-  p.delaySteps.assign(toSize, stageSteps);
+  p.delaySteps.assign(toSize, stageSteps - kRelayLatencySteps);
   return p;
 }
 
@@ -135,7 +135,7 @@ DelayBudget delayBudget(const target::TargetDescription &target) {
   uint64_t h =
       std::min<uint64_t>({d.stage_steps(), d.max_on_core_steps(),
                           uint64_t(d.max_on_core_steps()) + 1 - d.min_steps()});
-  if (h == 0 || h < d.min_steps() || d.max_stages() == 0)
+  if (h < uint64_t(d.min_steps()) + kRelayLatencySteps || d.max_stages() == 0)
     return b;
   b.stageSteps = static_cast<uint32_t>(h);
   b.maxStages = d.max_stages();

@@ -8,22 +8,27 @@
 // exactly `delay_steps` after it was sent.
 //
 // Relay latency convention (what emulators must implement for RELAY):
-//   A relay neuron fires in the same step in which a spike reaches it
-//   (zero internal latency), and fires exactly once for each spike it
-//   receives; its spike then travels with the delay of its outgoing
-//   synapse like any other. A spike sent by neuron i at step t along
-//     i --H--> <src>.relay1 --H--> ... --H--> <src>.relay<n> --r--> target
+//   A relay neuron behaves like any neuron of the stepped model: a spike
+//   that reaches it at step t (added to its input before step t) makes it
+//   fire at step t + 1 (kRelayLatencySteps), exactly once per spike; its
+//   spike then travels with the delay of its outgoing synapse. Hardware
+//   relays (a Loihi compartment, a SpiNNaker delay-extension core) cannot
+//   fire in the step their input arrives, so the convention charges that
+//   step to the relay and shortens each stage's synapse by it. A spike
+//   sent by neuron i at step t along
+//     i --H-1--> <src>.relay1 --H-1--> ... --H-1--> <src>.relay<n> --r--> target
 //   therefore reaches the target at step t + n*H + r. The pass chooses
 //   n = ceil((d - M) / H) and r = d - n*H, so n*H + r = d, the original
 //   delay, exactly; M - H < r <= M, so every synapse it creates has a delay
-//   in [max(1, min_steps), M]. Each relay neuron has exactly one input
+//   in [min_steps, M]. Each relay neuron has exactly one input
 //   synapse (from its source neuron or the previous stage), and a source
 //   neuron spikes at most once per step, so no two spikes can meet in one
 //   relay neuron in one step: nothing is merged or dropped.
 //
 // The stage length H is min(stage_steps, M, M - min_steps + 1): a stage is
 // one synapse, which must fit on a core (<= M), and the last hop r must not
-// fall below min_steps. For the shipped targets H = stage_steps and the
+// fall below min_steps; a stage's synapse (H - 1) must not either, so a
+// target whose H - 1 < min_steps has no usable stages. For the shipped targets H = stage_steps and the
 // longest realisable delay, M + max_stages * H, equals
 // TargetDescription::maxRealisableDelay(). A longer delay is an error that
 // names the projection, the synapse (pre, post), the delay and the limit.
@@ -38,8 +43,8 @@
 //
 // What the graph gains, for a source S and an original projection P:
 //   population  S.relay<k>             kind RELAY
-//   projection  S->S.relay1            stage 1: weight 1, delay H
-//   projection  S.relay<k-1>->S.relay<k>  stage k: weight 1, delay H
+//   projection  S->S.relay1            stage 1: weight 1, delay H - 1
+//   projection  S.relay<k-1>->S.relay<k>  stage k: weight 1, delay H - 1
 //   projection  P/relay<n>             S.relay<n> -> P's target, SPARSE,
 //                                      the original weights, delay r
 // Stage projections are ONE_TO_ONE when the stage holds every neuron of
@@ -71,6 +76,9 @@ class TargetDescription;
 } // namespace axon::target
 
 namespace axon::passes {
+
+/// Steps between a spike reaching a relay neuron and the relay firing.
+inline constexpr uint32_t kRelayLatencySteps = 1;
 
 /// How a target realises long delays: the numbers delay-lines works with.
 struct DelayBudget {

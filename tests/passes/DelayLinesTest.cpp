@@ -55,8 +55,9 @@ using Route =
     std::tuple<std::string, uint32_t, std::string, uint32_t, uint64_t, float>;
 
 /// Every route a graph delivers spikes along: each synapse leaving a
-/// non-relay node, followed through relay populations (which re-emit in
-/// the step a spike arrives, DelayLines.h) to a non-relay population.
+/// non-relay node, followed through relay populations (which fire
+/// kRelayLatencySteps after a spike reaches them, DelayLines.h) to a
+/// non-relay population.
 std::vector<Route> enumerateRoutes(const ir::Graph &g) {
   struct Edge {
     std::string target;
@@ -86,7 +87,8 @@ std::vector<Route> enumerateRoutes(const ir::Graph &g) {
                  const std::string &node, uint32_t neuron, uint64_t delay) {
         for (const Edge &e : out[{node, neuron}]) {
           if (isRelay(e.target))
-            walk(origin, pre, e.target, e.post, delay + e.delay);
+            walk(origin, pre, e.target, e.post,
+                 delay + e.delay + kRelayLatencySteps);
           else
             routes.emplace_back(origin, pre, e.target, e.post, delay + e.delay,
                                 e.weight);
@@ -190,13 +192,14 @@ TEST_CASE("delay-lines builds shared relay chains with hand-derived delays",
   CHECK(s1.target == "in.relay1");
   CHECK(s1.connectivity == ir::Connectivity::OneToOne);
   CHECK(s1.weights == std::vector<float>{1, 1, 1});
-  CHECK(s1.delaySteps == std::vector<uint32_t>{16, 16, 16});
+  // A stage adds 16 steps: 15 on its synapse and 1 in the relay.
+  CHECK(s1.delaySteps == std::vector<uint32_t>{15, 15, 15});
   // Stage 2 holds in 0 and 2, relays 0 and 2 of stage 1.
   const ir::Projection &s2 = *findProjection(g, "in.relay1->in.relay2");
   CHECK(s2.connectivity == ir::Connectivity::Sparse);
   CHECK(s2.pre == std::vector<uint32_t>{0, 2});
   CHECK(s2.post == std::vector<uint32_t>{0, 1});
-  CHECK(s2.delaySteps == std::vector<uint32_t>{16, 16});
+  CHECK(s2.delaySteps == std::vector<uint32_t>{15, 15});
   const ir::Projection &s3 = *findProjection(g, "in.relay2->in.relay3");
   CHECK(s3.pre == std::vector<uint32_t>{0});
   CHECK(s3.post == std::vector<uint32_t>{0});
@@ -277,7 +280,7 @@ TEST_CASE("delay-lines removes a projection whose synapses all moved",
   CHECK(hop.pre == std::vector<uint32_t>{0, 1});
   CHECK(hop.delaySteps == std::vector<uint32_t>{38, 1});
   CHECK(findProjection(g, "in->in.relay1")->delaySteps ==
-        std::vector<uint32_t>{62, 62});
+        std::vector<uint32_t>{61, 61});
   CHECK(ctx.statistics().counter("delay-lines", "projections-removed") == 1u);
 }
 
@@ -354,7 +357,7 @@ TEST_CASE("delay-lines shortens stages so the last hop respects min_steps",
   CHECK(findProjection(g, "in->p/relay2")->delaySteps ==
         std::vector<uint32_t>{5});
   CHECK(findProjection(g, "in.relay1->in.relay2")->delaySteps ==
-        std::vector<uint32_t>{4});
+        std::vector<uint32_t>{3});
 
   // 4 on core, min 3: a stage could be at most 4 + 1 - 3 = 2 steps, below
   // the minimum itself, so the target has no usable stages.
