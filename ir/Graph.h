@@ -32,7 +32,7 @@ enum class NeuronKind : uint8_t {
   LIF = 1,             ///< delta synapses: a weight jumps V
   CubaLIF = 2,         ///< exponential synaptic current feeds V
   LeakyIntegrator = 3, ///< current-based, never spikes (readouts)
-  Relay = 4, ///< fires once in the step each spike reaches it (delay-lines)
+  Relay = 4, ///< fires once per arriving spike, one step later (delay-lines)
 };
 llvm::StringRef neuronKindName(NeuronKind kind);
 
