@@ -29,5 +29,8 @@ Command addVerifyIRCommand(CLI::App &root);
 Command addTrainCommand(CLI::App &root);
 Command addEvalCommand(CLI::App &root);
 Command addLowerCommand(CLI::App &root);
+Command addOptCommand(CLI::App &root);
+Command addEmitCommand(CLI::App &root);
+Command addDeployCommand(CLI::App &root);
 
 } // namespace axon::tool

@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
       addTrainCommand(app),
       addEvalCommand(app),
       addLowerCommand(app),
+      addOptCommand(app),
   };
 
   // CLI11 would only say that a subcommand is required; name the culprit.
