@@ -167,7 +167,7 @@ TargetDescription::parse(llvm::StringRef text, llvm::StringRef location) {
   if (!parser.ParseFromString(text.str(), &td.desc))
     return makeError(location.str(), "{}", errors.text);
   if (llvm::Error err = validateTarget(td.desc, location))
-    return std::move(err);
+    return err;
   std::string canonical;
   td.desc.SerializeToString(&canonical);
   td.digest = fnv1a(canonical);

@@ -101,7 +101,7 @@ llvm::Expected<ir::Graph> lowerCheckpoint(const train::Checkpoint &c,
   g.provenance.extra["seed"] = std::to_string(m.seed());
   g.provenance.extra["trial_ms"] = fmt::format("{}", net.numSteps * net.dt);
   if (llvm::Error err = ir::verifyGraph(g, location))
-    return std::move(err);
+    return err;
   return g;
 }
 

@@ -65,7 +65,7 @@ llvm::Expected<Model> readModel(llvm::StringRef path) {
     return m.takeError();
   applyDefaults(*m);
   if (llvm::Error err = validateModel(*m, path))
-    return std::move(err);
+    return err;
   return m;
 }
 

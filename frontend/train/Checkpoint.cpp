@@ -42,11 +42,11 @@ llvm::Expected<Checkpoint> readCheckpoint(llvm::StringRef path) {
   if (!c.ParseFromArray(payload->data(), static_cast<int>(payload->size())))
     return makeError(path.str(), "corrupt: the payload is not a checkpoint");
   if (llvm::Error err = model::validateModel(c.model(), path))
-    return std::move(err);
+    return err;
   if (llvm::Error err = checkFinite(c.params(), "params", path))
-    return std::move(err);
+    return err;
   if (llvm::Error err = checkFinite(c.best_params(), "best_params", path))
-    return std::move(err);
+    return err;
   if (c.adam_m_size() != c.params_size() || c.adam_v_size() != c.params_size())
     return makeError(path.str(),
                      "checkpoint: adam_m/adam_v have {}/{} entries: need one "

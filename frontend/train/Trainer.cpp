@@ -268,10 +268,10 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
     c.set_adam_step(adam.steps);
     if (!opts.outDir.empty()) {
       if (llvm::Error err = writeCheckpoint(c, ckptPath))
-        return std::move(err);
+        return err;
       if (llvm::Error err = writeFileAtomically(
               joinPath(opts.outDir, "metrics.csv"), metricsCsv(c)))
-        return std::move(err);
+        return err;
     }
     if (opts.onEpoch)
       opts.onEpoch(*e);
@@ -294,7 +294,7 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
   if (!opts.outDir.empty()) {
     // Once more, now with the measured test accuracy for `axon lower`.
     if (llvm::Error err = writeCheckpoint(c, ckptPath))
-      return std::move(err);
+      return err;
     std::string json = fmt::format(
         "{{\n  \"test_accuracy\": {:.6f},\n  \"test_loss\": {:.6g},\n"
         "  \"epochs\": {},\n  \"best_epoch\": {},\n  \"seconds\": {:.3f},\n"
@@ -303,7 +303,7 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
         test->samples, m.name());
     if (llvm::Error err =
             writeFileAtomically(joinPath(opts.outDir, "result.json"), json))
-      return std::move(err);
+      return err;
   }
   r.checkpoint = std::move(c);
   return r;

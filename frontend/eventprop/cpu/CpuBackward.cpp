@@ -1,0 +1,315 @@
+//===- CpuBackward.cpp - Adjoint pass of one sample on the time grid ------===//
+//
+// Reverse of CpuForward.cpp's order, grid point n = N down to 0:
+//   1. (n < N) the adjoint of every neuron steps back exactly over step n:
+//      lambda at grid point n+1 (before its events) -> lambda just after
+//      grid point n;
+//   2. that value, lambda(n+), goes into the history slot of n: it is what
+//      an arrival at n reads (eventprop.md B.3: targets are read just after
+//      the arrival, which is after a spike of the target at the same n);
+//   3. input spikes binned to n sample gradients at their arrivals n + d
+//      (no feedback, B.3 end);
+//   4. every spike at n evaluates each outgoing synapse once: weight
+//      gradient sum lambda_I, delay gradient and feedback sum
+//      w (lambda_V - lambda_I), all read from the history at n + d; then its
+//      own lambda_V jumps (B.3), minus the regulariser kick (C.3);
+//   5. the loss forcing at n: the readout's lambda_V -= (dL/dV(n)) / tau_m,
+//      the transposed form of the forward's V(n) measurement.
+// History slots of grid points > N are never written and stay 0: arrivals
+// at or after T were dropped in the forward pass and carry no gradient.
+//===----------------------------------------------------------------------===//
+#include "frontend/eventprop/LossFunctions.h"
+#include "frontend/eventprop/cpu/CpuWorker.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace axon::eventprop::cpu {
+
+namespace {
+
+/// The (spike, synapse) loop of one presynaptic row: `width` postsynaptic
+/// neurons; `slot` is the post layer's history at the spike's own slot, and
+/// synapse j reads slot[offset[j]] (its arrival, see LayerPlan). Accumulates
+/// lambda_I and lambda_V - lambda_I per synapse into `acc` (interleaved
+/// pairs) and returns sum_j w_j (lambda_V - lambda_I)_j. Four partial sums
+/// break the dependency chain of the feedback reduction.
+#ifdef __SSE2__
+/// gatherKernel for float state with SSE2: the (lambda_I, lambda_V -
+/// lambda_I) pairs of two synapses in one register are added to their four
+/// accumulators (contiguous) in one go and multiplied by (w_a, w_a, w_b,
+/// w_b) for the feedback; four synapses per iteration. The gradient sums
+/// round exactly as the generic loop; the feedback sum is split
+/// differently.
+template <bool Gradients, bool Feedback, bool ZeroDelay>
+float gatherKernelSse(size_t width, const float *w, const uint32_t *offset,
+                      const AdjointSample<float> *slot, float *acc) {
+  static_assert(sizeof(AdjointSample<float>) == 8, "pairs must be packed");
+  auto pair = [&](size_t j) {
+    const AdjointSample<float> *s = ZeroDelay ? slot + j : slot + offset[j];
+    return _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double *>(s)));
+  };
+  // Two independent feedback sums, so that the add latency does not bound
+  // the loop.
+  __m128 feedback = _mm_setzero_ps(), feedback2 = _mm_setzero_ps();
+  size_t j = 0;
+  for (; j + 4 <= width; j += 4) {
+    __m128 h = _mm_movelh_ps(pair(j), pair(j + 1));      // Ia Da Ib Db
+    __m128 h2 = _mm_movelh_ps(pair(j + 2), pair(j + 3)); // Ic Dc Id Dd
+    if constexpr (Gradients) {
+      float *a = acc + 2 * j;
+      _mm_storeu_ps(a, _mm_add_ps(_mm_loadu_ps(a), h));
+      _mm_storeu_ps(a + 4, _mm_add_ps(_mm_loadu_ps(a + 4), h2));
+    }
+    if constexpr (Feedback) {
+      __m128 weights = _mm_loadu_ps(w + j); // wa wb wc wd
+      feedback = _mm_add_ps(feedback,
+                            _mm_mul_ps(_mm_unpacklo_ps(weights, weights), h));
+      feedback2 = _mm_add_ps(feedback2,
+                             _mm_mul_ps(_mm_unpackhi_ps(weights, weights), h2));
+    }
+  }
+  feedback = _mm_add_ps(feedback, feedback2);
+  float lanes[4];
+  _mm_storeu_ps(lanes, feedback);
+  float error = lanes[1] + lanes[3];
+  for (; j < width; ++j) {
+    const AdjointSample<float> &s = ZeroDelay ? slot[j] : slot[offset[j]];
+    if constexpr (Gradients) {
+      acc[2 * j] += s.lambdaI;
+      acc[2 * j + 1] += s.lambdaVMinusI;
+    }
+    if constexpr (Feedback)
+      error += w[j] * s.lambdaVMinusI;
+  }
+  return error;
+}
+#endif
+
+template <typename Real, bool Gradients, bool Feedback, bool ZeroDelay>
+Real gatherKernel(size_t width, const float *w, const uint32_t *offset,
+                  const AdjointSample<Real> *slot, Real *acc) {
+#ifdef __SSE2__
+  if constexpr (std::is_same_v<Real, float>)
+    return gatherKernelSse<Gradients, Feedback, ZeroDelay>(width, w, offset,
+                                                           slot, acc);
+#endif
+  auto at = [&](size_t j) -> const AdjointSample<Real> & {
+    if constexpr (ZeroDelay)
+      return slot[j];
+    else
+      return slot[offset[j]];
+  };
+  Real e[4] = {0, 0, 0, 0};
+  size_t j = 0;
+  for (; j + 4 <= width; j += 4) {
+    for (size_t u = 0; u < 4; ++u) {
+      const AdjointSample<Real> &s = at(j + u);
+      if constexpr (Gradients) {
+        acc[2 * (j + u)] += s.lambdaI;
+        acc[2 * (j + u) + 1] += s.lambdaVMinusI;
+      }
+      if constexpr (Feedback)
+        e[u] += Real(w[j + u]) * s.lambdaVMinusI;
+    }
+  }
+  for (; j < width; ++j) {
+    const AdjointSample<Real> &s = at(j);
+    if constexpr (Gradients) {
+      acc[2 * j] += s.lambdaI;
+      acc[2 * j + 1] += s.lambdaVMinusI;
+    }
+    if constexpr (Feedback)
+      e[0] += Real(w[j]) * s.lambdaVMinusI;
+  }
+  return (e[0] + e[1]) + (e[2] + e[3]);
+}
+
+template <typename Real, bool Gradients, bool Feedback>
+Real gatherDispatchDelay(bool zeroDelay, size_t width, const float *w,
+                         const uint32_t *offset,
+                         const AdjointSample<Real> *slot, Real *acc) {
+  if (zeroDelay)
+    return gatherKernel<Real, Gradients, Feedback, true>(width, w, offset, slot,
+                                                         acc);
+  return gatherKernel<Real, Gradients, Feedback, false>(width, w, offset, slot,
+                                                        acc);
+}
+
+} // namespace
+
+/// MaxVoltage with a peak made by a negative-weight arrival at grid point p
+/// (a kink, SampleRecord::peakKinkSlope): moving that arrival by da moves
+/// the peak value by slope * da, so the arrival's delay gradient and
+/// feedback are e = (dL/dz) slope instead of w (lambda_V - lambda_I), as in
+/// the reference engine. Every negative-weight arrival at p gets it.
+/// Returns the change of the row's feedback and fixes the delay sums.
+template <typename Real>
+Real kinkCorrection(const Plan &plan, const ProjectionPlan &proj,
+                    const SampleRecord &record, double batchScale,
+                    uint32_t step, const float *w, const uint32_t *offset,
+                    const AdjointSample<Real> *slot, Real *acc) {
+  Real change = 0;
+  for (uint32_t k = 0; k < proj.postSize; ++k) {
+    double slope = record.peakKinkSlope[k];
+    if (slope == 0.0 || w[k] >= 0.0f)
+      continue;
+    uint32_t delay = (offset[k] - k) / proj.postSize;
+    if (step + delay != record.peakStep[k])
+      continue;
+    Real old = slot[offset[k]].lambdaVMinusI;
+    Real e = Real(batchScale * record.dLossDz[k] * slope);
+    change += e - Real(w[k]) * old;
+    if (acc)
+      acc[2 * k + 1] += e / Real(w[k]) - old;
+  }
+  return change;
+}
+
+template <typename Real>
+Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
+                             uint32_t step, bool feedback,
+                             const SampleRecord &record, double batchScale,
+                             EngineCounters &counters) {
+  Real error = 0;
+  for (uint32_t p : plan.outgoing[source]) {
+    const ProjectionPlan &proj = plan.projections[p];
+    if (!feedback && !proj.gradients)
+      continue;
+    const LayerPlan &post = plan.layers[proj.post];
+    const size_t width = proj.postSize;
+    const size_t first = proj.synapseOffset + row * width;
+    const float *w = plan.params + proj.weightOffset + row * width;
+    const uint32_t *offset = plan.ringOffsets.data() + first;
+    const AdjointSample<Real> *slot =
+        History.data() + post.ringOffset + size_t(step & post.ringMask) * width;
+    Real *acc = Accumulators.data() + 2 * first;
+    counters.backwardSynapticEvents += width;
+    if (proj.gradients && feedback)
+      error += gatherDispatchDelay<Real, true, true>(proj.zeroDelay, width, w,
+                                                     offset, slot, acc);
+    else if (proj.gradients)
+      gatherDispatchDelay<Real, true, false>(proj.zeroDelay, width, w, offset,
+                                             slot, acc);
+    else
+      error += gatherDispatchDelay<Real, false, true>(proj.zeroDelay, width, w,
+                                                      offset, slot, acc);
+    if (!record.peakKinkSlope.empty() && proj.post == plan.readoutLayer())
+      error += kinkCorrection(plan, proj, record, batchScale, step, w, offset,
+                              slot, proj.gradients ? acc : nullptr);
+  }
+  return error;
+}
+
+template <typename Real>
+void Worker<Real>::backward(const Plan &plan, const Sample &sample,
+                            SampleRecord &record,
+                            const BackwardInputs &inputs) {
+  const uint32_t numSteps = plan.numSteps;
+  const uint32_t numLayers = plan.layers.size();
+  const LayerPlan &readout = plan.readout();
+  const LossKind kind = plan.net->loss.kind;
+  const bool integral = isIntegralLoss(kind);
+  const bool maxVoltage = kind == LossKind::MaxVoltage;
+  const bool firstSpike = kind == LossKind::FirstSpike;
+  EngineCounters &counters = record.counters;
+
+  std::fill(LambdaV.begin(), LambdaV.end(), Real(0));
+  std::fill(LambdaI.begin(), LambdaI.end(), Real(0));
+  std::fill(History.begin(), History.end(), AdjointSample<Real>{0, 0});
+  binInputs(plan, sample);
+
+  // Loss forcing per readout neuron: the forward measures V_k(n) into z_k
+  // with weight q_n (or at the peak), so dL/dV_k(n) = q_n dL/dz_k / B and
+  // lambda_V = -(dL/dV) / tau_m (NeuronUpdate.h).
+  for (uint32_t k = 0; k < readout.size; ++k)
+    Forcing[k] = inputs.batchScale * record.dLossDz[k] / readout.tauMem;
+
+  bool inputGradients = false;
+  for (uint32_t p : plan.outgoing[0])
+    inputGradients |= plan.projections[p].gradients;
+
+  const std::vector<SpikeRecord> &spikes = record.spikes;
+  size_t cursor = spikes.size(); // spikes at grid points >= n are done
+  for (uint32_t n = numSteps + 1; n-- > 0;) {
+    if (n < numSteps) {
+      for (uint32_t l = 0; l < numLayers; ++l) {
+        const LayerPlan &layer = plan.layers[l];
+        const StepCoefficients<Real> coeff = Coefficients[l];
+        Real *lv = LambdaV.data() + layer.offset;
+        Real *li = LambdaI.data() + layer.offset;
+        for (uint32_t j = 0; j < layer.size; ++j)
+          adjointStep(lv[j], li[j], coeff);
+      }
+    }
+    for (const LayerPlan &layer : plan.layers) {
+      AdjointSample<Real> *first = History.data() + layer.ringOffset +
+                                   size_t(n & layer.ringMask) * layer.size;
+      AdjointSample<Real> *second =
+          first + size_t(layer.ringDepth) * layer.size;
+      const Real *lv = LambdaV.data() + layer.offset;
+      const Real *li = LambdaI.data() + layer.offset;
+      for (uint32_t j = 0; j < layer.size; ++j)
+        first[j] = second[j] = adjointSample(lv[j], li[j]);
+    }
+
+    if (inputGradients && n < numSteps)
+      for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
+        gatherRow(plan, 0, sample.spikes[BinOrder[s]].channel, n, false, record,
+                  inputs.batchScale, counters);
+
+    const size_t end = cursor;
+    while (cursor > 0 && spikes[cursor - 1].step == n)
+      --cursor;
+    for (size_t r = cursor; r < end; ++r) {
+      const SpikeRecord &spike = spikes[r];
+      const uint32_t l = plan.layerOf[spike.neuron];
+      const LayerPlan &layer = plan.layers[l];
+      const uint32_t j = spike.neuron - layer.offset;
+      // Spikes at T reach no target before the trial ends.
+      Real feedback = n < numSteps ? gatherRow(plan, l + 1, j, n, true, record,
+                                               inputs.batchScale, counters)
+                                   : Real(0);
+      Real spikeTimeLoss = 0;
+      if (firstSpike && l + 1 == numLayers && record.firstStep[j] == n)
+        spikeTimeLoss = Real(inputs.batchScale * record.dLossDz[j]);
+      Real &lv = LambdaV[spike.neuron];
+      lv = adjointJump(lv, Real(layer.threshold - layer.reset), feedback,
+                       spikeTimeLoss, Real(spike.slope));
+      if (!inputs.regulariserKicks.empty())
+        lv -= Real(inputs.regulariserKicks[spike.neuron]);
+    }
+
+    Real *readoutV = LambdaV.data() + readout.offset;
+    if (integral) {
+      const double weight = plan.readoutWeights[n];
+      for (uint32_t k = 0; k < readout.size; ++k)
+        readoutV[k] -= Real(weight * Forcing[k]);
+    } else if (maxVoltage) {
+      for (uint32_t k = 0; k < readout.size; ++k)
+        if (record.peakStep[k] == n)
+          readoutV[k] -= Real(Forcing[k]);
+    } else if (n == numSteps && record.phantom && inputs.phantomKick) {
+      // A silent correct neuron: kick it as if it had fired at T with a
+      // moderate slope of (theta - reset) (eventprop.md C.1, F.3). A
+      // pseudo-gradient; it makes the input weights grow.
+      readoutV[sample.label] +=
+          Real(inputs.batchScale * record.phantomGradient /
+               (readout.threshold - readout.reset));
+      ++counters.phantomKicks;
+    }
+  }
+}
+
+#define AXON_INSTANTIATE(Real)                                                 \
+  template void Worker<Real>::backward(                                        \
+      const Plan &, const Sample &, SampleRecord &, const BackwardInputs &);
+AXON_INSTANTIATE(float)
+AXON_INSTANTIATE(double)
+#undef AXON_INSTANTIATE
+
+} // namespace axon::eventprop::cpu

@@ -1,0 +1,280 @@
+//===- CpuForward.cpp - Forward pass of one sample on the time grid -------===//
+//
+// Order of events at grid point n (n = 0..N-1), then step n:
+//   1. input spikes binned to n and layer spikes detected at n are scattered
+//      into the arrival rings, each synapse into the slot of n + delay;
+//   2. every layer takes the arrivals of slot n: I += sum of weights;
+//   3. the readout is measured: V(n) enters the loss quantity;
+//   4. step n integrates every neuron exactly to grid point n+1; a LIF
+//      neuron at V >= theta spikes AT GRID POINT n+1 and resets.
+// Grid point N only gets step 3: arrivals at or after T are dropped, and
+// spikes detected at N are recorded but reach no target.
+//===----------------------------------------------------------------------===//
+#include "frontend/eventprop/LossFunctions.h"
+#include "frontend/eventprop/cpu/CpuWorker.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace axon::eventprop::cpu {
+
+template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
+  Coefficients.clear();
+  for (const LayerPlan &layer : plan.layers)
+    Coefficients.push_back(
+        stepCoefficients<Real>(layer.tauMem, layer.tauSyn, plan.dt));
+  V.resize(plan.numNeurons);
+  I.resize(plan.numNeurons);
+  LambdaV.resize(plan.numNeurons);
+  LambdaI.resize(plan.numNeurons);
+  Ring.resize(plan.ringElements);
+  History.resize(plan.ringElements);
+  // The accumulators are zero between samples (commit zeroes them); only a
+  // new size needs a fill.
+  if (Accumulators.size() != 2 * plan.numSynapses)
+    Accumulators.assign(2 * plan.numSynapses, Real(0));
+  BinStart.resize(plan.numSteps + 1);
+  const uint32_t readoutSize = plan.readout().size;
+  Fired.resize(readoutSize);
+  Arrived.resize(readoutSize);
+  Times.resize(readoutSize);
+  Forcing.resize(readoutSize);
+}
+
+template <typename Real>
+void Worker<Real>::binInputs(const Plan &plan, const Sample &sample) {
+  // Counting sort by step = floor(time / dt); the same binning serves the
+  // forward and the backward pass. Times are checked to lie in [0, T); the
+  // clamp only guards the rounding of time / dt just below T.
+  const uint32_t last = plan.numSteps - 1;
+  std::fill(BinStart.begin(), BinStart.end(), 0u);
+  if (BinOrder.size() < sample.spikes.size())
+    BinOrder.resize(sample.spikes.size());
+  auto stepOf = [&](const InputSpike &spike) {
+    double step = std::floor(double(spike.time) / plan.dt);
+    return std::min(uint32_t(step), last);
+  };
+  for (const InputSpike &spike : sample.spikes)
+    ++BinStart[stepOf(spike) + 1];
+  for (uint32_t n = 1; n <= plan.numSteps; ++n)
+    BinStart[n] += BinStart[n - 1];
+  // Fill using BinStart[n] as a cursor; afterwards BinStart[n] holds the
+  // start of step n + 1, so shift back by one.
+  for (uint32_t s = 0; s < sample.spikes.size(); ++s)
+    BinOrder[BinStart[stepOf(sample.spikes[s])]++] = s;
+  for (uint32_t n = plan.numSteps; n > 0; --n)
+    BinStart[n] = BinStart[n - 1];
+  BinStart[0] = 0;
+}
+
+template <typename Real>
+void Worker<Real>::scatterRow(const Plan &plan, uint32_t source, uint32_t row,
+                              uint32_t step, EngineCounters &counters) {
+  for (uint32_t p : plan.outgoing[source]) {
+    const ProjectionPlan &proj = plan.projections[p];
+    const LayerPlan &post = plan.layers[proj.post];
+    const size_t width = proj.postSize;
+    const float *w = plan.params + proj.weightOffset + row * width;
+    Real *ring = Ring.data() + post.ringOffset;
+    counters.forwardSynapticEvents += width;
+    if (proj.zeroDelay) {
+      Real *slot = ring + size_t(step & post.ringMask) * width;
+      for (size_t j = 0; j < width; ++j)
+        slot[j] += Real(w[j]);
+      continue;
+    }
+    const uint32_t *__restrict offset =
+        plan.ringOffsets.data() + proj.synapseOffset + row * width;
+    Real *__restrict base = ring + size_t(step & post.ringMask) * width;
+    const float *__restrict weights = w;
+    // Synapses of one row never share a ring element (distinct j), so the
+    // four updates of an iteration are independent.
+    size_t j = 0;
+    for (; j + 4 <= width; j += 4) {
+      uint32_t o0 = offset[j], o1 = offset[j + 1], o2 = offset[j + 2],
+               o3 = offset[j + 3];
+      Real r0 = base[o0] + Real(weights[j]);
+      Real r1 = base[o1] + Real(weights[j + 1]);
+      Real r2 = base[o2] + Real(weights[j + 2]);
+      Real r3 = base[o3] + Real(weights[j + 3]);
+      base[o0] = r0;
+      base[o1] = r1;
+      base[o2] = r2;
+      base[o3] = r3;
+    }
+    for (; j < width; ++j)
+      base[offset[j]] += Real(weights[j]);
+  }
+}
+
+template <typename Real>
+void Worker<Real>::forward(const Plan &plan, const Sample &sample,
+                           SampleRecord &record, float *voltageTrace,
+                           uint32_t traceLayer) {
+  const uint32_t numSteps = plan.numSteps;
+  const uint32_t numLayers = plan.layers.size();
+  const LayerPlan &readout = plan.readout();
+  const LossKind kind = plan.net->loss.kind;
+  const bool integral = isIntegralLoss(kind);
+  const bool maxVoltage = kind == LossKind::MaxVoltage;
+
+  std::fill(V.begin(), V.end(), Real(0));
+  std::fill(I.begin(), I.end(), Real(0));
+  std::fill(Ring.begin(), Ring.end(), Real(0));
+  record.spikes.clear();
+  record.counters = {};
+  record.layerSpikes.assign(numLayers, 0);
+  record.readout.assign(readout.size, 0.0); // V(0) = 0: also max V so far
+  record.peakStep.assign(readout.size, 0);
+  if (maxVoltage)
+    record.peakKinkSlope.assign(readout.size, 0.0);
+  else
+    record.peakKinkSlope.clear();
+  record.firstStep.assign(readout.size, numSteps + 1);
+  binInputs(plan, sample);
+  EngineCounters &counters = record.counters;
+  counters.inputSpikes = sample.spikes.size();
+
+  auto measureReadout = [&](uint32_t n) {
+    if (voltageTrace) {
+      const LayerPlan &layer = plan.layers[traceLayer];
+      for (uint32_t j = 0; j < layer.size; ++j)
+        voltageTrace[size_t(n) * layer.size + j] = float(V[layer.offset + j]);
+    }
+    const Real *v = V.data() + readout.offset;
+    if (integral) {
+      double weight = plan.readoutWeights[n];
+      for (uint32_t k = 0; k < readout.size; ++k)
+        record.readout[k] += weight * double(v[k]);
+    } else if (maxVoltage) {
+      const Real *current = I.data() + readout.offset;
+      for (uint32_t k = 0; k < readout.size; ++k)
+        if (double(v[k]) > record.readout[k]) {
+          record.readout[k] = v[k];
+          record.peakStep[k] = n;
+          // tau_m dV/dt = I - V before and after this grid point's arrivals.
+          double before = double(current[k] - Arrived[k] - v[k]);
+          double after = double(current[k] - v[k]);
+          record.peakKinkSlope[k] =
+              before > 0.0 && after <= 0.0 ? before / readout.tauMem : 0.0;
+        }
+    }
+  };
+
+  size_t pending = 0; // first record of the spikes at the current grid point
+  for (uint32_t n = 0; n < numSteps; ++n) {
+    for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
+      scatterRow(plan, 0, sample.spikes[BinOrder[s]].channel, n, counters);
+    const size_t detected = record.spikes.size();
+    for (size_t r = pending; r < detected; ++r) {
+      uint32_t neuron = record.spikes[r].neuron;
+      uint32_t layer = plan.layerOf[neuron];
+      scatterRow(plan, layer + 1, neuron - plan.layers[layer].offset, n,
+                 counters);
+    }
+    pending = detected;
+
+    for (const LayerPlan &layer : plan.layers) {
+      Real *first = Ring.data() + layer.ringOffset +
+                    size_t(n & layer.ringMask) * layer.size;
+      Real *second = first + size_t(layer.ringDepth) * layer.size;
+      Real *current = I.data() + layer.offset;
+      const bool keep = maxVoltage && &layer == &readout;
+      for (uint32_t j = 0; j < layer.size; ++j) {
+        Real arrived = first[j] + second[j];
+        current[j] += arrived;
+        if (keep)
+          Arrived[j] = arrived;
+        first[j] = Real(0);
+        second[j] = Real(0);
+      }
+    }
+
+    measureReadout(n);
+
+    for (uint32_t l = 0; l < numLayers; ++l) {
+      const LayerPlan &layer = plan.layers[l];
+      const StepCoefficients<Real> coeff = Coefficients[l];
+      Real *v = V.data() + layer.offset;
+      Real *i = I.data() + layer.offset;
+      if (!layer.lif) {
+        for (uint32_t j = 0; j < layer.size; ++j)
+          forwardStep(v[j], i[j], coeff);
+        continue;
+      }
+      const Real threshold = layer.threshold, reset = layer.reset;
+      const Real minSlope = layer.minSlope;
+      const Real stepOverTauSyn = plan.dt / layer.tauSyn;
+      const bool isReadout = l + 1 == numLayers;
+      for (uint32_t j = 0; j < layer.size; ++j) {
+        Real slope;
+        if (!lifStep(v[j], i[j], coeff, threshold, reset, stepOverTauSyn,
+                     slope))
+          continue;
+        counters.clampedSlopes += clampSlope(slope, minSlope);
+        record.spikes.push_back({n + 1, layer.offset + j, float(slope)});
+        ++record.layerSpikes[l];
+        if (isReadout && record.firstStep[j] > n + 1)
+          record.firstStep[j] = n + 1;
+      }
+    }
+  }
+  measureReadout(numSteps);
+  finishForward(plan, sample, record);
+}
+
+template <typename Real>
+void Worker<Real>::finishForward(const Plan &plan, const Sample &sample,
+                                 SampleRecord &record) {
+  const LossDesc &loss = plan.net->loss;
+  const uint32_t size = plan.readout().size;
+  record.dLossDz.resize(size);
+  record.counters.spikes = record.spikes.size();
+  record.phantom = false;
+  record.phantomGradient = 0.0;
+  if (loss.kind != LossKind::FirstSpike) {
+    record.loss = crossEntropy(record.readout, sample.label, record.dLossDz);
+    record.predicted = argMax(record.readout);
+    return;
+  }
+  for (uint32_t k = 0; k < size; ++k) {
+    Fired[k] = record.firstStep[k] <= plan.numSteps;
+    Times[k] = Fired[k] ? record.firstStep[k] * plan.dt : plan.trialLength;
+    record.readout[k] = Times[k];
+  }
+  record.loss =
+      firstSpikeLoss(loss, Times, Fired, sample.label, record.dLossDz);
+  record.predicted = argMin(Times);
+  if (!Fired[sample.label]) {
+    record.phantom = true;
+    record.phantomGradient = firstSpikeLabelGradient(loss, Times, sample.label);
+  }
+}
+
+template <typename Real>
+void Worker<Real>::commit(const Plan &plan,
+                          llvm::MutableArrayRef<double> total) {
+  for (const ProjectionPlan &proj : plan.projections) {
+    if (!proj.gradients)
+      continue;
+    size_t begin = 2 * proj.synapseOffset;
+    size_t end = begin + 2 * size_t(proj.preSize) * proj.postSize;
+    for (size_t s = begin; s < end; ++s) {
+      total[s] += double(Accumulators[s]);
+      Accumulators[s] = Real(0);
+    }
+  }
+}
+
+#define AXON_INSTANTIATE(Real)                                                 \
+  template void Worker<Real>::prepare(const Plan &);                           \
+  template void Worker<Real>::forward(const Plan &, const Sample &,            \
+                                      SampleRecord &, float *, uint32_t);      \
+  template void Worker<Real>::commit(const Plan &,                             \
+                                     llvm::MutableArrayRef<double>);           \
+  template void Worker<Real>::binInputs(const Plan &, const Sample &);
+AXON_INSTANTIATE(float)
+AXON_INSTANTIATE(double)
+#undef AXON_INSTANTIATE
+
+} // namespace axon::eventprop::cpu

@@ -1,0 +1,110 @@
+//===- CpuPlan.h - A network laid out for the CPU engine --------*- C++ -*-===//
+//
+// Internal to the CPU engine: what one batch run needs to know about the
+// network, precomputed once per run and shared read-only by all workers:
+// flat neuron numbering, per-layer ring geometry, the integer delay of every
+// synapse and the readout's per-step loss weights.
+//
+// Time grid: grid point n is time n*dt, n = 0..N (N = numSteps), and step n
+// integrates (n dt, (n+1) dt). See CpuEngine.h for the event conventions.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "frontend/eventprop/Engine.h"
+#include "frontend/eventprop/Network.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace axon::eventprop::cpu {
+
+struct LayerPlan {
+  uint32_t offset = 0; ///< global index of the layer's first neuron
+  uint32_t size = 0;
+  bool lif = false;
+  double tauMem = 0.0, tauSyn = 0.0; ///< ms
+  double threshold = 0.0, reset = 0.0;
+  /// Slopes I - theta below this are clamped (CpuEngineOptions::minSlope
+  /// times threshold - reset).
+  double minSlope = 0.0;
+  /// The layer's arrival ring and adjoint history hold 2 * ringDepth slots
+  /// of `size` values. ringDepth is a power of two > the largest delay
+  /// (steps) of any projection into the layer. Grid point n owns slots
+  /// n & ringMask and (n & ringMask) + ringDepth: a spike at s writes (and
+  /// the backward pass reads) synapse j of delay d at slot
+  /// (s & ringMask) + d, which is one of the two slots of s + d, so the
+  /// index is (s & ringMask) * size + offset[j] with offset = d * size + j
+  /// precomputed: no wrap-around in the per-synapse loop.
+  uint32_t ringDepth = 1;
+  uint32_t ringMask = 0;
+  uint64_t ringOffset = 0; ///< first element in a worker's ring/history
+};
+
+struct ProjectionPlan {
+  uint32_t source = 0; ///< 0: input, k: layers[k - 1]
+  uint32_t post = 0;   ///< layer index
+  uint32_t preSize = 0, postSize = 0;
+  uint64_t weightOffset = 0, delayOffset = 0; ///< into the parameter buffer
+  uint64_t synapseOffset = 0; ///< into Plan::ringOffsets, accumulators
+  bool zeroDelay = true;      ///< every rounded delay is 0: contiguous rows
+  bool gradients = true;      ///< accumulate this projection's gradients
+};
+
+struct Plan {
+  const NetworkDesc *net = nullptr;
+  const float *params = nullptr;
+  uint32_t numSteps = 0;
+  double dt = 0.0, trialLength = 0.0; ///< ms
+  std::vector<LayerPlan> layers;
+  std::vector<ProjectionPlan> projections;
+  /// Projections leaving each source, in projection order.
+  std::vector<std::vector<uint32_t>> outgoing;
+  /// Ring offset d * postSize + j of every synapse (d its rounded delay in
+  /// steps), projections concatenated, row-major by presynaptic neuron like
+  /// the weights.
+  std::vector<uint32_t> ringOffsets;
+  std::vector<uint32_t> layerOf; ///< per global neuron
+  uint32_t numNeurons = 0;
+  uint64_t numSynapses = 0;
+  uint64_t ringElements = 0; ///< sum over layers of 2 * ringDepth * size
+  /// Integral losses: z_k = sum_n readoutWeight[n] V_k(n), n = 0..N, the
+  /// trapezoid rule for (1/T) integral_0^T w(t) V dt on the grid.
+  std::vector<double> readoutWeights;
+
+  uint32_t readoutLayer() const { return layers.size() - 1; }
+  const LayerPlan &readout() const { return layers.back(); }
+};
+
+/// One emitted spike, as the backward pass needs it.
+struct SpikeRecord {
+  uint32_t step = 0;   ///< grid point of the spike, 1..N
+  uint32_t neuron = 0; ///< global neuron index
+  float slope = 0.0f;  ///< I - theta at the crossing, after clamping
+};
+
+/// Everything the forward pass of one sample leaves for the backward pass
+/// and for the report; kept by the engine between the two phases, reused
+/// (with its capacity) across batches.
+struct SampleRecord {
+  std::vector<SpikeRecord> spikes; ///< in step order; grows as needed
+  std::vector<double> readout;     ///< z_k, see SampleResult::readout
+  /// d(sample loss)/d(readout_k); FirstSpike: d(loss)/d(t_k) per ms.
+  std::vector<double> dLossDz;
+  std::vector<uint32_t> peakStep; ///< MaxVoltage: grid point of max V
+  /// MaxVoltage: when the peak is a kink made by arrivals at peakStep (V
+  /// rising before them, not after: a negative weight), dV/dt just before
+  /// them (per ms), else 0. Moving such an arrival moves the peak along the
+  /// rising trajectory: d(max V)/d(arrival time) = this slope.
+  std::vector<double> peakKinkSlope;
+  std::vector<uint32_t> firstStep; ///< FirstSpike: first spike, N+1 silent
+  std::vector<uint64_t> layerSpikes;
+  double loss = 0.0;
+  int32_t predicted = -1;
+  /// FirstSpike: the label neuron is silent; d(loss)/dt_label at T for the
+  /// phantom kick.
+  bool phantom = false;
+  double phantomGradient = 0.0;
+  EngineCounters counters;
+};
+
+} // namespace axon::eventprop::cpu

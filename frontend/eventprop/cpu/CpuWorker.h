@@ -1,0 +1,94 @@
+//===- CpuWorker.h - One thread's simulation of a sample --------*- C++ -*-===//
+//
+// Internal to the CPU engine. A worker owns all scratch state one sample
+// needs (voltages, currents, arrival rings, adjoints, adjoint history,
+// per-sample gradient sums); it is sized once per network and reused for
+// every sample and batch, so the time loops never allocate. Only the
+// per-sample spike records grow, with the number of spikes.
+//
+// Real is the precision of the simulated state (float or double); gradients
+// of one sample are summed in Real and across samples in double.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "frontend/eventprop/NeuronUpdate.h"
+#include "frontend/eventprop/cpu/CpuPlan.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <vector>
+
+namespace axon::eventprop::cpu {
+
+/// What the backward pass of a batch shares across samples.
+struct BackwardInputs {
+  double batchScale = 1.0; ///< 1/B: the mean over the batch
+  /// Spike-count regulariser kick (c/B)(nbar_j - nu) per global neuron,
+  /// subtracted from lambda_V at each spike (eventprop.md C.3).
+  llvm::ArrayRef<double> regulariserKicks;
+  bool phantomKick = true;
+};
+
+template <typename Real> class Worker {
+public:
+  /// Sizes the scratch for `plan`'s network (no-op when unchanged).
+  void prepare(const Plan &plan);
+
+  /// Forward pass of one sample into `record` (loss, readout, spikes). With
+  /// `voltageTrace`, also writes V of every neuron of layer `traceLayer` at
+  /// every grid point n = 0..N (after any reset) to
+  /// voltageTrace[n * size + j], for tests and debugging.
+  void forward(const Plan &plan, const Sample &sample, SampleRecord &record,
+               float *voltageTrace = nullptr, uint32_t traceLayer = 0);
+
+  /// Backward pass of one sample whose forward pass left `record`; adds its
+  /// gradient sums to this worker's per-sample accumulators.
+  void backward(const Plan &plan, const Sample &sample, SampleRecord &record,
+                const BackwardInputs &inputs);
+
+  /// Adds the per-sample accumulators to `total` (two per synapse:
+  /// sum lambda_I and sum (lambda_V - lambda_I) over arrivals) and zeroes
+  /// them. The engine calls this in sample order.
+  void commit(const Plan &plan, llvm::MutableArrayRef<double> total);
+
+private:
+  void binInputs(const Plan &plan, const Sample &sample);
+  void scatterRow(const Plan &plan, uint32_t source, uint32_t row,
+                  uint32_t step, EngineCounters &counters);
+  /// Backward work of one spike of `source` row `row` at grid point `step`:
+  /// gradient sums of every synapse it crosses and, when `feedback`, the
+  /// error sum_m w (lambda_V - lambda_I)_m at the arrivals.
+  Real gatherRow(const Plan &plan, uint32_t source, uint32_t row, uint32_t step,
+                 bool feedback, const SampleRecord &record, double batchScale,
+                 EngineCounters &counters);
+  void finishForward(const Plan &plan, const Sample &sample,
+                     SampleRecord &record);
+
+  std::vector<StepCoefficients<Real>> Coefficients; ///< per layer
+  std::vector<Real> V, I;                           ///< per global neuron
+  std::vector<Real> LambdaV, LambdaI;               ///< per global neuron
+  /// Arrivals per layer: 2 x ringDepth slots x layer size (LayerPlan);
+  /// weights land in a slot of their arrival step.
+  std::vector<Real> Ring;
+  /// The adjoint just after each of the last ringDepth grid points, same
+  /// geometry as Ring (both slots of a grid point hold it); read at arrival
+  /// times by the backward pass.
+  std::vector<AdjointSample<Real>> History;
+  std::vector<Real> Accumulators; ///< 2 per synapse, interleaved
+  /// Input spikes bucketed by step: indices into Sample::spikes of step n
+  /// are BinOrder[BinStart[n] .. BinStart[n + 1]).
+  std::vector<uint32_t> BinStart, BinOrder;
+  /// Weight sum that arrived at each readout neuron at the current grid
+  /// point (MaxVoltage kinks).
+  std::vector<Real> Arrived;
+  llvm::SmallVector<bool, 0> Fired; ///< FirstSpike scratch, per readout neuron
+  std::vector<double> Times;        ///< FirstSpike: first spike times, ms
+  std::vector<double> Forcing;      ///< backward: (dL/dz_k) / (B tau_m)
+  uint64_t PreparedNeurons = ~0ull, PreparedSynapses = ~0ull;
+};
+
+// Members are instantiated for float and double in CpuForward.cpp and
+// CpuBackward.cpp.
+
+} // namespace axon::eventprop::cpu
