@@ -3,7 +3,11 @@
 
 #include "passes/DelayLines.h"
 #include "passes/DiscretiseDelays.h"
+#include "passes/Partition.h"
 #include "passes/Prune.h"
+#include "passes/QuantiseNeurons.h"
+#include "passes/QuantiseWeights.h"
+#include "passes/Route.h"
 
 #include "backends/target/TargetDescription.h"
 #include "ir/Diagnostics.h"

@@ -69,11 +69,13 @@ TEST_CASE("an empty pipeline string is an empty pipeline", "[passes]") {
 TEST_CASE("an unknown pass is named and the known ones listed", "[passes]") {
   CHECK(pipelineError("prune,fold-constants") ==
         "unknown pass 'fold-constants': known passes are delay-lines, "
-        "discretise-delays, prune");
+        "discretise-delays, partition, prune, quantise-neurons, "
+        "quantise-weights, route");
   llvm::Expected<std::unique_ptr<Pass>> p = createPass("nope");
   CHECK(test::errorText(p) ==
         "unknown pass 'nope': known passes are delay-lines, "
-        "discretise-delays, prune");
+        "discretise-delays, partition, prune, quantise-neurons, "
+        "quantise-weights, route");
 }
 
 TEST_CASE("an unknown option is named with the pass and the known options",
@@ -122,8 +124,8 @@ TEST_CASE("pipeline syntax errors give the position", "[passes]") {
 
 TEST_CASE("a target's default pipeline is its description's list", "[passes]") {
   CHECK(defaultPipelineText(test::builtinTarget("spinnaker")) ==
-        "discretise-delays,delay-lines,prune,quantise-weights,"
-        "quantise-neurons,partition,route");
+        "discretise-delays,delay-lines,prune,quantise-neurons,"
+        "quantise-weights,partition,route");
 }
 
 TEST_CASE("the pass list shows every pass with levels and options",
