@@ -488,9 +488,9 @@ void reportSpread(PassStatistics &stats, llvm::StringRef what,
   }
   double mean = perCore.empty() ? 0.0 : double(sum) / double(perCore.size());
   stats.set(fmt::format("max-{}-per-core", what),
-            fmt::format("largest {} on one core", description), double(max));
+            fmt::format("most {} on one core", description), double(max));
   stats.set(fmt::format("mean-{}-per-core", what),
-            fmt::format("mean {} over the cores used", description), mean);
+            fmt::format("mean {} per core used", description), mean);
 }
 
 } // namespace
@@ -641,7 +641,7 @@ llvm::Error PartitionPass::run(ir::Graph &g, PassContext &ctx) {
   stats.add("slices", "contiguous population slices placed", sliceCount);
   stats.add("neurons-placed", "neurons given a chip, core and slot", placed);
   reportSpread(stats, "neurons", "neurons", neurons);
-  reportSpread(stats, "synapses", "synapses into the core", synapses);
+  reportSpread(stats, "synapses", "incoming synapses", synapses);
   reportSpread(stats, "memory-bits", "synapse memory bits", memory);
   reportSpread(stats, "fan-in", "distinct source neurons", fanIn);
   reportSpread(stats, "fan-out", "distinct destination cores", fanOut);

@@ -149,6 +149,14 @@ assignKeys(const ir::Graph &g, const target::TargetDescription &target,
       continue;
     }
     const ir::Placement &pl = *node.placement;
+    if (pl.chip.size() != node.size || pl.core.size() != node.size ||
+        pl.slot.size() != node.size) {
+      diag.report(fmt::format("{} '{}'", node.kind, node.name),
+                  "placement has {} chip, {} core and {} slot entries: must "
+                  "have one per neuron ({})",
+                  pl.chip.size(), pl.core.size(), pl.slot.size(), node.size);
+      continue;
+    }
     for (uint32_t i = 0; i < node.size; ++i) {
       std::string where =
           fmt::format("{} '{}' neuron {}", node.kind, node.name, i);

@@ -1,7 +1,9 @@
 //===- EngineRunners.cpp - Engines behind the trainer's seam --------------===//
 #include "frontend/train/EngineRunners.h"
 
+#include "frontend/eventprop/cpu/CpuEngine.h"
 #include "frontend/eventprop/reference/ReferenceEngine.h"
+#include "frontend/eventprop/Validate.h"
 #include "ir/Diagnostics.h"
 
 #include <algorithm>
@@ -92,6 +94,41 @@ private:
   unsigned threads;
 };
 
+/// Any eventprop::Engine (CPU now, CUDA later) behind the trainer's seam.
+class EngineRunner {
+public:
+  EngineRunner(std::shared_ptr<eventprop::Engine> engine,
+               eventprop::NetworkDesc net)
+      : engine(std::move(engine)), net(std::move(net)) {
+    for (size_t l = 0; l + 1 < this->net.layers.size(); ++l)
+      hiddenNeurons += this->net.layers[l].size;
+  }
+
+  llvm::Expected<BatchOutcome> operator()(
+      llvm::ArrayRef<float> params, llvm::ArrayRef<eventprop::Sample> batch,
+      llvm::MutableArrayRef<float> grads) const {
+    llvm::Expected<eventprop::BatchResult> r =
+        engine->run(net, params, batch, grads);
+    if (!r)
+      return r.takeError();
+    BatchOutcome out;
+    out.loss = r->loss;
+    for (const eventprop::SampleResult &s : r->samples)
+      out.predicted.push_back(s.predicted);
+    // Layers are concatenated in order and the readout is last.
+    out.hiddenSpikes.assign(r->neuronSpikeCounts.begin(),
+                            r->neuronSpikeCounts.begin() + hiddenNeurons);
+    out.synapticEvents = r->counters.forwardSynapticEvents +
+                         r->counters.backwardSynapticEvents;
+    return out;
+  }
+
+private:
+  std::shared_ptr<eventprop::Engine> engine;
+  eventprop::NetworkDesc net;
+  uint64_t hiddenNeurons = 0;
+};
+
 } // namespace
 
 llvm::Expected<EngineFactory> makeEngineFactory(llvm::StringRef engine,
@@ -106,6 +143,17 @@ llvm::Expected<EngineFactory> makeEngineFactory(llvm::StringRef engine,
           if (!e)
             return e.takeError();
           return BatchRunner(ReferenceRunner(std::move(*e), threads));
+        });
+  if (engine == "cpu")
+    return EngineFactory(
+        [threads](const eventprop::NetworkDesc &net)
+            -> llvm::Expected<BatchRunner> {
+          if (llvm::Error err = eventprop::validate(net))
+            return err;
+          eventprop::CpuEngineOptions o;
+          o.threads = threads;
+          return BatchRunner(EngineRunner(
+              std::make_shared<eventprop::CpuEngine>(o), net));
         });
   return makeError("--engine", "'{}' is not an engine: choose cpu or exact",
                    engine);

@@ -220,6 +220,14 @@ TEST_CASE("route names the chip whose table overflows and other failures",
           "population 'B' neuron 0: chip 0 core 0 slot 1 is taken by "
           "population 'A' neuron 1");
   }
+  SECTION("placement missing") {
+    target::TargetDescription t = test::tinyTarget(goldenResources());
+    ir::Graph g = goldenGraph();
+    g.populations[2].placement = {};
+    CHECK(test::errorText(runRoute(g, &t)) ==
+          "net.axon: population 'C': placement has 0 chip, 0 core and 0 slot "
+          "entries: must have one per neuron (3)");
+  }
   SECTION("keys wider than 32 bits") {
     test::TinyResources r = goldenResources();
     r.indexBits = 16;

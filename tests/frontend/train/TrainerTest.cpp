@@ -48,7 +48,7 @@ train::TrainResult trainOrFail(const model::Model &m, llvm::StringRef engine,
 // coincidence detector for its order.
 TEST_CASE("sequence detection is solved with learned delays and not without",
           "[train]") {
-  for (const char *engine : {"exact"}) {
+  for (const char *engine : {"exact", "cpu"}) {
     CAPTURE(engine);
     model::Model m = exampleModel("sequence.train.pbtxt");
     train::TrainOptions o;
@@ -64,13 +64,15 @@ TEST_CASE("sequence detection is solved with learned delays and not without",
 // Check that a short Yin-Yang run learns well above chance (1/3): two
 // epochs on 1000 training samples.
 TEST_CASE("a short Yin-Yang run learns", "[train]") {
+  auto engine = GENERATE("exact", "cpu");
+  CAPTURE(engine);
   model::Model m = exampleModel("yinyang.train.pbtxt");
   m.mutable_dataset()->set_train_samples(1000);
   m.mutable_dataset()->set_valid_samples(200);
   m.mutable_dataset()->set_test_samples(300);
   train::TrainOptions o;
   o.epochs = 2;
-  train::TrainResult r = trainOrFail(m, "exact", o);
+  train::TrainResult r = trainOrFail(m, engine, o);
   CHECK(r.testAccuracy > 0.6);
 }
 
@@ -78,6 +80,8 @@ TEST_CASE("a short Yin-Yang run learns", "[train]") {
 // parameters of an uninterrupted two-epoch run.
 TEST_CASE("training resumed from a checkpoint matches an uninterrupted run",
           "[train]") {
+  auto engine = GENERATE("exact", "cpu");
+  CAPTURE(engine);
   model::Model m = exampleModel("yinyang.train.pbtxt");
   m.mutable_dataset()->set_train_samples(200);
   m.mutable_dataset()->set_valid_samples(50);
@@ -87,14 +91,14 @@ TEST_CASE("training resumed from a checkpoint matches an uninterrupted run",
   train::TrainOptions o;
   o.outDir = whole.string();
   o.epochs = 2;
-  train::TrainResult full = trainOrFail(m, "exact", o);
+  train::TrainResult full = trainOrFail(m, engine, o);
 
   o.outDir = parts.string();
   o.epochs = 1;
-  trainOrFail(m, "exact", o);
+  trainOrFail(m, engine, o);
   o.epochs = 2;
   o.resume = true;
-  train::TrainResult resumed = trainOrFail(m, "exact", o);
+  train::TrainResult resumed = trainOrFail(m, engine, o);
   CHECK(resumed.epochs == 2);
   CHECK(resumed.checkpoint.params().size() == full.checkpoint.params().size());
   CHECK(std::equal(resumed.checkpoint.params().begin(),
