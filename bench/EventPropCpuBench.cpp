@@ -1,0 +1,181 @@
+//===- EventPropCpuBench.cpp - SHD-shaped batch on the CPU engine ---------===//
+//
+// Forward + backward time of one SHD-shaped batch on the time-stepped CPU
+// engine: 700 inputs (Poisson, 5 % per step, fixed seed) -> 256 recurrent
+// LIF (in->hid and hid->hid with learned delays up to 62 steps) -> 20 LI
+// readouts, SumExpWeighted loss, batch 32, 1000 steps of 1 ms; initial
+// weights of the delay paper (eventprop.md D): N(0.03, 0.01) in,
+// N(0, 0.02) recurrent, N(0, 0.03) out.
+//
+// Prints seconds per batch for 1 thread and for all hardware threads (wall
+// clock and process CPU time, the steadier figure on a shared machine),
+// synaptic events per second, spikes, and the process's peak RSS. Targets on
+// a 2-core machine: <= 0.5 s per batch with 2 threads, <= 64 MiB peak.
+//
+// Built by CMake as axon_bench_eventprop_cpu (`make bench` runs it). By
+// hand, linking LLVMSupport statically as the CMake build does (-lLLVM-14
+// instead works too but adds ~46 MiB of RSS for the shared library's
+// relocations alone):
+//   g++ -O3 -march=x86-64-v2 -std=c++20 -I. -isystem /usr/lib/llvm-14/include \
+//     bench/EventPropCpuBench.cpp frontend/eventprop/*.cpp \
+//     frontend/eventprop/cpu/*.cpp /usr/lib/llvm-14/lib/libLLVMSupport.a \
+//     /usr/lib/llvm-14/lib/libLLVMDemangle.a -lz -ltinfo -lfmt -pthread
+//   ./a.out [repeats]
+//===----------------------------------------------------------------------===//
+#include "frontend/eventprop/cpu/CpuEngine.h"
+
+#include <fmt/format.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+#include <vector>
+
+using namespace axon::eventprop;
+
+namespace {
+
+NetworkDesc shdNetwork() {
+  NetworkDesc net;
+  net.inputSize = 700;
+  LayerDesc hidden;
+  hidden.name = "hidden";
+  hidden.size = 256;
+  hidden.kind = NeuronKind::LIF;
+  hidden.tauMem = 20.0;
+  hidden.tauSyn = 5.0;
+  LayerDesc out;
+  out.name = "out";
+  out.size = 20;
+  out.kind = NeuronKind::LeakyIntegrator;
+  out.tauMem = 20.0;
+  out.tauSyn = 5.0;
+  net.layers = {hidden, out};
+  ProjectionDesc inHid{"in->hidden", 0, 0, true, true, 62};
+  ProjectionDesc hidHid{"hidden->hidden", 1, 0, true, true, 62};
+  ProjectionDesc hidOut{"hidden->out", 1, 1, true, false, 0};
+  net.projections = {inHid, hidHid, hidOut};
+  net.loss.kind = LossKind::SumExpWeighted;
+  net.regulariser.nuUpper = 14.0;
+  net.regulariser.lambdaUpper = 5e-11 * 20.0 * 32 * 32; // k_reg tau_m B^2
+  net.regulariser.lambdaLower = net.regulariser.lambdaUpper;
+  net.dt = 1.0;
+  net.numSteps = 1000;
+  return net;
+}
+
+std::vector<float> initialParameters(const NetworkDesc &net,
+                                     std::mt19937_64 &rng) {
+  ParameterLayout layout = ParameterLayout::of(net);
+  std::vector<float> params(layout.total, 0.0f);
+  const double mean[3] = {0.03, 0.0, 0.0}, sd[3] = {0.01, 0.02, 0.03};
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (size_t p = 0; p < 3; ++p) {
+    std::normal_distribution<double> normal(mean[p], sd[p]);
+    const ParameterLayout::Range &r = layout.projections[p];
+    for (uint64_t s = 0; s < r.count; ++s) {
+      params[r.weightOffset + s] = float(normal(rng));
+      // Feed-forward delays U(0, 62) steps; recurrent ones start at 0 in
+      // the paper, spread here too so that the delayed path is exercised.
+      params[r.delayOffset + s] =
+          net.projections[p].learnDelays ? float(u(rng) * 62.0) : 0.0f;
+    }
+  }
+  return params;
+}
+
+std::vector<Sample> poissonBatch(const NetworkDesc &net, size_t batch,
+                                 double rate, std::mt19937_64 &rng) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<Sample> samples(batch);
+  for (size_t b = 0; b < batch; ++b) {
+    samples[b].label = int32_t(b % 20);
+    for (uint32_t n = 0; n < net.numSteps; ++n)
+      for (uint32_t c = 0; c < net.inputSize; ++c)
+        if (u(rng) < rate)
+          samples[b].spikes.push_back({float(n + 0.5), c});
+  }
+  return samples;
+}
+
+/// User + system CPU seconds of the whole process so far: on a shared
+/// machine a steadier figure than wall-clock time.
+double cpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
+double peakRssMiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0; // KiB on Linux
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const int repeats = argc > 1 ? std::atoi(argv[1]) : 3;
+  NetworkDesc net = shdNetwork();
+  std::mt19937_64 rng(12345);
+  std::vector<float> params = initialParameters(net, rng);
+  std::vector<Sample> batch = poissonBatch(net, 32, 0.05, rng);
+  std::vector<float> grads(params.size());
+  size_t inputSpikes = 0;
+  for (const Sample &s : batch)
+    inputSpikes += s.spikes.size();
+  fmt::print("SHD-shaped batch: 700-256r-20, delays <= 62 steps, B = 32, "
+             "1000 steps, {:.1f} k input spikes per sample\n",
+             inputSpikes / 32.0 / 1000.0);
+  fmt::print("peak RSS after building the batch: {:.1f} MiB\n", peakRssMiB());
+
+  unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<unsigned> threadCounts = {1};
+  if (hardware > 1)
+    threadCounts.push_back(hardware);
+  for (unsigned threads : threadCounts) {
+    CpuEngineOptions options;
+    options.threads = threads;
+    CpuEngine engine(options);
+    double best = 1e30, bestForward = 1e30, bestCpu = 1e30;
+    BatchResult last;
+    for (int r = 0; r < repeats; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto forward = engine.run(net, params, batch, {});
+      auto t1 = std::chrono::steady_clock::now();
+      double cpu0 = cpuSeconds();
+      auto result = engine.run(net, params, batch, grads);
+      double cpu1 = cpuSeconds();
+      auto t2 = std::chrono::steady_clock::now();
+      bestCpu = std::min(bestCpu, cpu1 - cpu0);
+      if (!forward || !result) {
+        fmt::print(
+            stderr, "error: {}\n",
+            llvm::toString(forward ? result.takeError() : forward.takeError()));
+        return 1;
+      }
+      bestForward =
+          std::min(bestForward, std::chrono::duration<double>(t1 - t0).count());
+      best = std::min(best, std::chrono::duration<double>(t2 - t1).count());
+      last = std::move(*result);
+    }
+    const EngineCounters &c = last.counters;
+    double events = double(c.forwardSynapticEvents + c.backwardSynapticEvents);
+    fmt::print("{} thread(s): forward+backward {:.3f} s/batch (CPU {:.3f} s; "
+               "forward only {:.3f} s), {:.0f} M synaptic events/s, loss "
+               "{:.4f}\n",
+               threads, best, bestCpu, bestForward, events / best / 1e6,
+               last.loss);
+    fmt::print("  events: forward {:.1f} M, backward {:.1f} M; hidden "
+               "spikes/sample {:.0f}; clamped slopes {}\n",
+               c.forwardSynapticEvents / 1e6, c.backwardSynapticEvents / 1e6,
+               double(c.spikes) / batch.size(), c.clampedSlopes);
+    fmt::print("  peak RSS so far: {:.1f} MiB\n", peakRssMiB());
+  }
+  return 0;
+}
