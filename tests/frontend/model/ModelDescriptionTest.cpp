@@ -102,3 +102,13 @@ TEST_CASE("bad model files are rejected naming file, field and value",
              Catch::Contains("dataset: kind is not set"));
   CHECK_THAT(validationError(""), Catch::Contains("empty model description"));
 }
+
+// Check that every shipped model description parses and passes the checks.
+TEST_CASE("the example model descriptions are valid", "[model]") {
+  for (const char *name : {"yinyang", "sequence", "shd", "ssc"}) {
+    CAPTURE(name);
+    llvm::Expected<model::Model> m = model::readModel(
+        std::string(AXON_SOURCE_DIR) + "/examples/" + name + ".train.pbtxt");
+    CHECK(errorText(m) == "");
+  }
+}
