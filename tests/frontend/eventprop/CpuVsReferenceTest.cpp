@@ -7,8 +7,7 @@
 // stepped engine places spikes on the grid and so differs by O(dt): at
 // dt = 0.005 ms on a 20 ms trial the relative difference of the whole
 // gradient vector was measured at 0.1-0.7 % (asserted: below 2 %), and it
-// must shrink when dt
-// is quartered. Inputs sit on grid points and delays are whole steps, so
+// must shrink when dt is quartered. Inputs sit on grid points and delays are whole steps, so
 // both engines see the same inputs and realised delays.
 //===----------------------------------------------------------------------===//
 #include "frontend/eventprop/cpu/CpuEngine.h"
