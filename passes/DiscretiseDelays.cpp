@@ -1,9 +1,12 @@
 //===- DiscretiseDelays.cpp - Delays in ms to whole time steps ------------===//
 //
 // FLOAT -> DISCRETE. Invariant kept: every synapse that had a delay in ms
-// has one in steps (delay_steps has one entry per synapse exactly when
-// delays_ms does), each at least the target's min_steps, and the graph's
-// dt is the one the steps count in. Everything is computed and checked
+// has one in steps (delay_steps has one entry per synapse when delays_ms
+// does), each at least the target's min_steps, and the graph's dt is the
+// one the steps count in. A projection without delays gets min_steps on
+// every synapse when the target cannot deliver in the step of the spike
+// (SpiNNaker-like min_steps 1): the chip's timing then differs from the
+// float model's by those steps, which delays-raised reports. Everything is computed and checked
 // before the graph changes, so a failure leaves it untouched.
 //===----------------------------------------------------------------------===//
 #include "passes/DiscretiseDelays.h"
@@ -101,6 +104,14 @@ llvm::Error DiscretiseDelaysPass::run(ir::Graph &g, PassContext &ctx) {
   for (size_t pi = 0; pi < g.projections.size(); ++pi) {
     const ir::Projection &p = g.projections[pi];
     steps[pi].reserve(p.delaysMs.size());
+    if (p.delaysMs.empty() && minSteps > 0) {
+      steps[pi].assign(p.numSynapses(), minSteps);
+      raised += p.numSynapses();
+      converted += p.numSynapses();
+      maxError = std::max(maxError, minSteps * dt);
+      sumError += p.numSynapses() * minSteps * dt;
+      continue;
+    }
     for (size_t k = 0; k < p.delaysMs.size(); ++k) {
       double delayMs = p.delaysMs[k];
       double q = delayInSteps(delayMs, dt, rounding);

@@ -38,6 +38,8 @@ int main(int argc, char **argv) {
       addEvalCommand(app),
       addLowerCommand(app),
       addOptCommand(app),
+      addEmitCommand(app),
+      addDeployCommand(app),
   };
 
   // CLI11 would only say that a subcommand is required; name the culprit.
