@@ -69,9 +69,12 @@ optimiser { learning_rate: 0.001 }
 
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
   train::Checkpoint c = makeCheckpoint();
+  const char *only = argc > 1 ? argv[1] : nullptr;
   for (const char *name : {"loihi", "spinnaker"}) {
+    if (only && llvm::StringRef(name) != only)
+      continue;
     target::TargetDescription desc =
         cantFail(target::TargetDescription::find(name));
     auto t0 = Clock::now();

@@ -30,7 +30,7 @@ using Targets = std::vector<proto::AxonTarget>;
 
 /// Index of the input axon of `core` fed by the neuron with `key`.
 std::optional<uint32_t> findAxon(const proto::Core &core, uint32_t key) {
-  auto axons = core.input_axons();
+  const auto &axons = core.input_axons();
   auto it = std::lower_bound(
       axons.begin(), axons.end(), key,
       [](const proto::InputAxon &a, uint32_t k) { return a.source_key() < k; });
