@@ -4,11 +4,11 @@
 #include "ir/AtomicFile.h"
 #include "ir/Container.h"
 #include "ir/Diagnostics.h"
+#include "ir/TextProto.h"
 #include "ir/axon.pb.h"
 
 #include "llvm/Support/Path.h"
 
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -238,16 +238,7 @@ pb::Graph graphToProto(const Graph &g) {
 // Containers
 //===----------------------------------------------------------------------===//
 
-/// Collects the text parser's complaints with their line and column.
-class TextErrors : public google::protobuf::io::ErrorCollector {
-public:
-  void AddError(int line, int column, const std::string &message) override {
-    if (text.empty())
-      text = fmt::format("{}:{}: {}", line + 1, column + 1, message);
-  }
-  void AddWarning(int, int, const std::string &) override {}
-  std::string text;
-};
+
 
 llvm::Expected<pb::Graph> parseBinary(llvm::StringRef data,
                                       llvm::StringRef location) {
@@ -289,19 +280,14 @@ llvm::Expected<Graph> parseGraph(llvm::StringRef data, GraphFormat format,
     msg = std::move(*parsed);
     break;
   }
-  case GraphFormat::Text: {
-    if (llvm::StringRef(data).trim().empty())
-      return makeError(location.str(), "empty file: not an Axon IR graph");
-    google::protobuf::TextFormat::Parser parser;
-    TextErrors errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(data.str(), &msg))
-      return makeError(location.str(), "{}", errors.text);
+  case GraphFormat::Text:
+    if (llvm::Error err =
+            parseTextProto(data, msg, "Axon IR graph", location))
+      return err;
     break;
-  }
   case GraphFormat::Json: {
     if (llvm::StringRef(data).trim().empty())
-      return makeError(location.str(), "empty file: not an Axon IR graph");
+      return makeError(location.str(), "empty Axon IR graph file");
     google::protobuf::util::JsonParseOptions opts;
     opts.ignore_unknown_fields = false;
     auto status =

@@ -3,13 +3,12 @@
 
 #include "ir/AtomicFile.h"
 #include "ir/Diagnostics.h"
+#include "ir/TextProto.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
 #ifndef AXON_TARGETS_DIR
 #define AXON_TARGETS_DIR "backends/targets"
@@ -18,15 +17,7 @@
 namespace axon::target {
 namespace {
 
-class TextErrors : public google::protobuf::io::ErrorCollector {
-public:
-  void AddError(int line, int column, const std::string &message) override {
-    if (text.empty())
-      text = fmt::format("{}:{}: {}", line + 1, column + 1, message);
-  }
-  void AddWarning(int, int, const std::string &) override {}
-  std::string text;
-};
+
 
 std::string fnv1a(const std::string &bytes) {
   uint64_t h = 1469598103934665603ull;
@@ -159,13 +150,9 @@ llvm::Error validateTarget(const proto::Target &t, llvm::StringRef location) {
 llvm::Expected<TargetDescription>
 TargetDescription::parse(llvm::StringRef text, llvm::StringRef location) {
   TargetDescription td;
-  if (text.trim().empty())
-    return makeError(location.str(), "empty target description");
-  google::protobuf::TextFormat::Parser parser;
-  TextErrors errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &td.desc))
-    return makeError(location.str(), "{}", errors.text);
+  if (llvm::Error err =
+          parseTextProto(text, td.desc, "target description", location))
+    return err;
   if (llvm::Error err = validateTarget(td.desc, location))
     return err;
   std::string canonical;

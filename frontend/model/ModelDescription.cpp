@@ -3,25 +3,16 @@
 
 #include "ir/AtomicFile.h"
 #include "ir/Diagnostics.h"
+#include "ir/TextProto.h"
 
 #include "llvm/ADT/StringMap.h"
 
 #include <cmath>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
 namespace axon::model {
 namespace {
 
-class TextErrors : public google::protobuf::io::ErrorCollector {
-public:
-  void AddError(int line, int column, const std::string &message) override {
-    if (text.empty())
-      text = fmt::format("{}:{}: {}", line + 1, column + 1, message);
-  }
-  void AddWarning(int, int, const std::string &) override {}
-  std::string text;
-};
+
 
 bool positive(double v) { return v > 0 && std::isfinite(v); }
 bool nonNegative(double v) { return v >= 0 && std::isfinite(v); }
@@ -45,14 +36,10 @@ eventprop::LossKind lossKind(proto::Loss::Kind k) {
 
 llvm::Expected<Model> parseModel(llvm::StringRef text,
                                  llvm::StringRef location) {
-  if (text.trim().empty())
-    return makeError(location.str(), "empty model description");
   Model m;
-  google::protobuf::TextFormat::Parser parser;
-  TextErrors errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text.str(), &m))
-    return makeError(location.str(), "{}", errors.text);
+  if (llvm::Error err =
+          parseTextProto(text, m, "model description", location))
+    return err;
   return m;
 }
 

@@ -109,7 +109,7 @@ TEST_CASE("readers reject newer versions and unknown fields", "[ir]") {
   CHECK_THAT(errorText(badJson), Catch::Contains("j.json: invalid graph JSON"));
 
   llvm::Expected<Graph> emptyText = parseGraph("  \n", GraphFormat::Text, "s.pbtxt");
-  CHECK_THAT(errorText(emptyText), Catch::Contains("empty file"));
+  CHECK_THAT(errorText(emptyText), Catch::Contains("s.pbtxt: empty Axon IR graph file"));
 }
 
 TEST_CASE("a failed write leaves no file behind", "[ir]") {
