@@ -32,6 +32,11 @@ struct EmittedConfig {
   std::string report;
 };
 
+/// Emitters add a protobuf-text copy of the configuration (for reading and
+/// diffing) only up to this many synapses: beyond it the text runs to tens
+/// of megabytes nobody reads and dominates emission time.
+inline constexpr uint64_t kMaxTextConfigSynapses = 100'000;
+
 class Target {
 public:
   virtual ~Target();

@@ -77,14 +77,16 @@ LoihiTarget::emit(const ir::Graph &g,
   llvm::Expected<proto::LoihiConfig> config = buildLoihiConfig(g, desc);
   if (!config)
     return config.takeError();
-  std::string text;
-  if (!google::protobuf::TextFormat::PrintToString(*config, &text))
-    return makeError(fmt::format("graph '{}'", g.name),
-                     "cannot print the configuration as protobuf text");
   EmittedConfig out;
   out.report = formatResourceReport(g, *config, desc);
   out.files.push_back({"loihi.axoncfg", frameLoihiConfig(*config)});
-  out.files.push_back({"loihi.pbtxt", std::move(text)});
+  if (g.numSynapses() <= kMaxTextConfigSynapses) {
+    std::string text;
+    if (!google::protobuf::TextFormat::PrintToString(*config, &text))
+      return makeError(fmt::format("graph '{}'", g.name),
+                       "cannot print the configuration as protobuf text");
+    out.files.push_back({"loihi.pbtxt", std::move(text)});
+  }
   out.files.push_back({"report.txt", out.report});
   return out;
 }

@@ -300,13 +300,15 @@ SpiNNakerTarget::emit(const ir::Graph &g,
 
   EmittedConfig out;
   out.report = formatResourceReport(ctx, config);
-  std::string text;
-  if (!google::protobuf::TextFormat::PrintToString(config, &text))
-    return makeError(fmt::format("graph '{}'", g.name),
-                     "cannot print the SpiNNaker configuration as text");
   out.files.push_back(
       {"spinnaker.axoncfg", axon::spinnaker::serialiseSpiNNakerConfig(config)});
-  out.files.push_back({"spinnaker.pbtxt", std::move(text)});
+  if (g.numSynapses() <= kMaxTextConfigSynapses) {
+    std::string text;
+    if (!google::protobuf::TextFormat::PrintToString(config, &text))
+      return makeError(fmt::format("graph '{}'", g.name),
+                       "cannot print the SpiNNaker configuration as text");
+    out.files.push_back({"spinnaker.pbtxt", std::move(text)});
+  }
   out.files.push_back({"report.txt", out.report});
   return out;
 }

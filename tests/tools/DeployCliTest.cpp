@@ -128,3 +128,32 @@ TEST_CASE("axon opt then axon emit equals axon deploy", "[cli][deploy]") {
   CHECK_FALSE(fs::exists(dir / "c"));
   fs::remove_all(dir);
 }
+
+// Check that trained networks (the sequence task, and Yin-Yang after one
+// epoch) deploy to both targets straight from their checkpoints.
+TEST_CASE("trained sequence and Yin-Yang networks deploy to both targets",
+          "[cli][deploy]") {
+  fs::path dir = scratch("trained");
+  struct Run {
+    const char *model, *flags;
+  };
+  for (Run run : {Run{"sequence", ""},
+                  Run{"yinyang", " --epochs 1 --engine exact"}}) {
+    CAPTURE(run.model);
+    fs::path out = dir / run.model;
+    ToolResult t = runAxon("train " +
+                           source(std::string("examples/") + run.model +
+                                  ".train.pbtxt") +
+                           run.flags + " --out " + out.string());
+    REQUIRE(t.status == 0);
+    for (const char *target : {"loihi", "spinnaker"}) {
+      CAPTURE(target);
+      fs::path cfg = out / target;
+      ToolResult d = runAxon("deploy " + (out / "checkpoint.axonckpt").string() +
+                             " --target " + target + " -o " + cfg.string());
+      CHECK(d.status == 0);
+      CHECK(fs::exists(cfg / (std::string(target) + ".axoncfg")));
+    }
+  }
+  fs::remove_all(dir);
+}
