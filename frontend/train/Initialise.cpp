@@ -1,20 +1,19 @@
 //===- Initialise.cpp - Initial weights and delays ------------------------===//
 #include "frontend/train/Initialise.h"
 
+#include "frontend/data/Random.h"
+
 #include <cmath>
-#include <random>
 
 namespace axon::train {
 namespace {
 
-/// Uniform in [0, 1) from the top 53 bits of one engine draw.
-double uniform01(std::mt19937_64 &rng) {
-  return double(rng() >> 11) * 0x1.0p-53;
-}
+using data::uniform01;
+using data::uniformReal;
 
 /// Standard normal by Box-Muller (one value per call; simple beats fast
 /// here, initialisation is not a hot path).
-double standardNormal(std::mt19937_64 &rng) {
+double standardNormal(data::Rng &rng) {
   double u1 = uniform01(rng), u2 = uniform01(rng);
   if (u1 < 1e-300)
     u1 = 1e-300;
@@ -27,7 +26,7 @@ std::vector<float> initialParameters(const model::proto::Model &m,
                                      const eventprop::NetworkDesc &net) {
   eventprop::ParameterLayout layout = eventprop::ParameterLayout::of(net);
   std::vector<float> params(layout.total, 0.f);
-  std::mt19937_64 rng(m.seed());
+  data::Rng rng(m.seed());
   for (size_t p = 0; p < net.projections.size(); ++p) {
     const model::proto::Projection &spec = m.projections(int(p));
     const eventprop::ParameterLayout::Range &r = layout.projections[p];
@@ -38,7 +37,7 @@ std::vector<float> initialParameters(const model::proto::Model &m,
     double hi = spec.delays().init_max_ms() / net.dt;
     for (uint64_t i = 0; i < r.count; ++i)
       params[r.delayOffset + i] =
-          hi > lo ? float(lo + (hi - lo) * uniform01(rng)) : float(lo);
+          hi > lo ? float(uniformReal(rng, lo, hi)) : float(lo);
   }
   return params;
 }
