@@ -1,6 +1,8 @@
 //===- Validate.cpp - Checks of networks, parameters and batches ----------===//
 #include "frontend/eventprop/Validate.h"
 
+#include "ir/Diagnostics.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -9,12 +11,8 @@ namespace axon::eventprop {
 
 namespace {
 
-template <typename... Args>
-llvm::Error makeError(fmt::format_string<Args...> format, Args &&...args) {
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "eventprop: " + fmt::format(format, std::forward<Args>(args)...));
-}
+/// Every diagnostic of this file is located at the engine as a whole.
+constexpr const char *kWhere = "eventprop";
 
 const char *kindName(NeuronKind kind) {
   return kind == NeuronKind::LIF ? "LIF" : "LeakyIntegrator";
@@ -32,20 +30,20 @@ bool positiveFinite(double x) { return std::isfinite(x) && x > 0.0; }
 llvm::Error validateLayer(const LayerDesc &layer, size_t index) {
   auto where = [&] { return fmt::format("layer {} '{}'", index, layer.name); };
   if (layer.size == 0)
-    return makeError("{}: size is 0; a layer needs at least one neuron",
+    return makeError(kWhere, "{}: size is 0; a layer needs at least one neuron",
                      where());
   if (!positiveFinite(layer.tauMem))
-    return makeError("{}: tauMem = {} ms must be finite and > 0", where(),
+    return makeError(kWhere, "{}: tauMem = {} ms must be finite and > 0", where(),
                      layer.tauMem);
   if (!positiveFinite(layer.tauSyn))
-    return makeError("{}: tauSyn = {} ms must be finite and > 0", where(),
+    return makeError(kWhere, "{}: tauSyn = {} ms must be finite and > 0", where(),
                      layer.tauSyn);
   if (layer.kind == NeuronKind::LIF) {
     if (!std::isfinite(layer.threshold) || !std::isfinite(layer.reset))
-      return makeError("{}: threshold = {} and reset = {} must be finite",
+      return makeError(kWhere, "{}: threshold = {} and reset = {} must be finite",
                        where(), layer.threshold, layer.reset);
     if (!(layer.reset < layer.threshold))
-      return makeError("{}: reset = {} must be below threshold = {}", where(),
+      return makeError(kWhere, "{}: reset = {} must be below threshold = {}", where(),
                        layer.reset, layer.threshold);
   }
   return llvm::Error::success();
@@ -55,13 +53,13 @@ llvm::Error validateLayer(const LayerDesc &layer, size_t index) {
 
 llvm::Error validate(const NetworkDesc &net) {
   if (net.inputSize == 0)
-    return makeError("network: inputSize is 0");
+    return makeError(kWhere, "network: inputSize is 0");
   if (net.layers.empty())
-    return makeError("network: no layers; the last layer is the readout");
+    return makeError(kWhere, "network: no layers; the last layer is the readout");
   if (!positiveFinite(net.dt))
-    return makeError("network: dt = {} ms must be finite and > 0", net.dt);
+    return makeError(kWhere, "network: dt = {} ms must be finite and > 0", net.dt);
   if (net.numSteps == 0)
-    return makeError("network: numSteps is 0; the trial is empty");
+    return makeError(kWhere, "network: numSteps is 0; the trial is empty");
   for (size_t k = 0; k < net.layers.size(); ++k)
     if (llvm::Error err = validateLayer(net.layers[k], k))
       return err;
@@ -73,18 +71,18 @@ llvm::Error validate(const NetworkDesc &net) {
       return fmt::format("projection {} '{}'", p, proj.name);
     };
     if (proj.pre > numLayers)
-      return makeError("{}: pre = {} is out of range (0 = input, 1..{} = "
+      return makeError(kWhere, "{}: pre = {} is out of range (0 = input, 1..{} = "
                        "layers)",
                        where(), proj.pre, numLayers);
     if (proj.post >= numLayers)
-      return makeError("{}: post = {} is out of range (0..{})", where(),
+      return makeError(kWhere, "{}: post = {} is out of range (0..{})", where(),
                        proj.post, numLayers - 1);
     if (proj.pre != 0 && net.layers[proj.pre - 1].kind != NeuronKind::LIF)
-      return makeError("{}: pre = {} is {}, a {} layer, which never spikes",
+      return makeError(kWhere, "{}: pre = {} is {}, a {} layer, which never spikes",
                        where(), proj.pre, sourceName(net, proj.pre),
                        kindName(net.layers[proj.pre - 1].kind));
     if (proj.maxDelaySteps > kMaxDelaySteps)
-      return makeError("{}: maxDelaySteps = {} exceeds the limit of {}",
+      return makeError(kWhere, "{}: maxDelaySteps = {} exceeds the limit of {}",
                        where(), proj.maxDelaySteps, kMaxDelaySteps);
   }
 
@@ -93,30 +91,30 @@ llvm::Error validate(const NetworkDesc &net) {
   const NeuronKind wanted =
       firstSpike ? NeuronKind::LIF : NeuronKind::LeakyIntegrator;
   if (readout.kind != wanted)
-    return makeError("readout layer {} '{}': kind is {} but the {} loss needs "
+    return makeError(kWhere, "readout layer {} '{}': kind is {} but the {} loss needs "
                      "a {} readout (the last layer is the readout)",
                      numLayers - 1, readout.name, kindName(readout.kind),
                      firstSpike ? "FirstSpike" : "voltage", kindName(wanted));
   if (firstSpike) {
     if (!positiveFinite(net.loss.tau0))
-      return makeError("loss: tau0 = {} ms must be finite and > 0",
+      return makeError(kWhere, "loss: tau0 = {} ms must be finite and > 0",
                        net.loss.tau0);
     if (!positiveFinite(net.loss.tau1))
-      return makeError("loss: tau1 = {} ms must be finite and > 0",
+      return makeError(kWhere, "loss: tau1 = {} ms must be finite and > 0",
                        net.loss.tau1);
     if (!std::isfinite(net.loss.alpha) || net.loss.alpha < 0.0)
-      return makeError("loss: alpha = {} must be finite and >= 0",
+      return makeError(kWhere, "loss: alpha = {} must be finite and >= 0",
                        net.loss.alpha);
   }
   const RegulariserDesc &reg = net.regulariser;
   if (!std::isfinite(reg.nuUpper) || reg.nuUpper < 0.0)
-    return makeError("regulariser: nuUpper = {} must be finite and >= 0",
+    return makeError(kWhere, "regulariser: nuUpper = {} must be finite and >= 0",
                      reg.nuUpper);
   if (!std::isfinite(reg.lambdaUpper) || reg.lambdaUpper < 0.0)
-    return makeError("regulariser: lambdaUpper = {} must be finite and >= 0",
+    return makeError(kWhere, "regulariser: lambdaUpper = {} must be finite and >= 0",
                      reg.lambdaUpper);
   if (!std::isfinite(reg.lambdaLower) || reg.lambdaLower < 0.0)
-    return makeError("regulariser: lambdaLower = {} must be finite and >= 0",
+    return makeError(kWhere, "regulariser: lambdaLower = {} must be finite and >= 0",
                      reg.lambdaLower);
   return llvm::Error::success();
 }
@@ -125,7 +123,7 @@ llvm::Error validateParameters(const NetworkDesc &net,
                                llvm::ArrayRef<float> params) {
   ParameterLayout layout = ParameterLayout::of(net);
   if (params.size() != layout.total)
-    return makeError("parameters: buffer holds {} values, the network's "
+    return makeError(kWhere, "parameters: buffer holds {} values, the network's "
                      "layout needs {}",
                      params.size(), layout.total);
   for (size_t p = 0; p < net.projections.size(); ++p) {
@@ -137,7 +135,7 @@ llvm::Error validateParameters(const NetworkDesc &net,
       for (uint64_t s = 0; s < range.count; ++s) {
         float value = params[offset + s];
         if (!std::isfinite(value))
-          return makeError("projection {} '{}': {} of synapse ({}, {}) is "
+          return makeError(kWhere, "projection {} '{}': {} of synapse ({}, {}) is "
                            "{}; parameters must be finite",
                            p, proj.name, delays ? "delay" : "weight",
                            s / postSize, s % postSize, value);
@@ -150,24 +148,24 @@ llvm::Error validateParameters(const NetworkDesc &net,
 llvm::Error validateBatch(const NetworkDesc &net,
                           llvm::ArrayRef<Sample> batch) {
   if (batch.empty())
-    return makeError("batch: empty; an engine needs at least one sample");
+    return makeError(kWhere, "batch: empty; an engine needs at least one sample");
   const double trialLength = net.numSteps * net.dt;
   const uint32_t classes = net.layers.back().size;
   for (size_t b = 0; b < batch.size(); ++b) {
     const Sample &sample = batch[b];
     if (sample.label < 0 || uint32_t(sample.label) >= classes)
-      return makeError("sample {}: label {} is out of range [0, {}) (readout "
+      return makeError(kWhere, "sample {}: label {} is out of range [0, {}) (readout "
                        "'{}')",
                        b, sample.label, classes, net.layers.back().name);
     for (size_t s = 0; s < sample.spikes.size(); ++s) {
       const InputSpike &spike = sample.spikes[s];
       if (spike.channel >= net.inputSize)
-        return makeError("sample {}: input spike {} on channel {}, but the "
+        return makeError(kWhere, "sample {}: input spike {} on channel {}, but the "
                          "input has {} channels",
                          b, s, spike.channel, net.inputSize);
       if (!std::isfinite(spike.time) || spike.time < 0.0f ||
           double(spike.time) >= trialLength)
-        return makeError("sample {}: input spike {} at time {} ms is outside "
+        return makeError(kWhere, "sample {}: input spike {} at time {} ms is outside "
                          "the trial [0, {}) ms",
                          b, s, spike.time, trialLength);
     }

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/eventprop/cpu/CpuEngine.h"
 
+#include "ir/Diagnostics.h"
+
 #include "frontend/eventprop/LossFunctions.h"
 #include "frontend/eventprop/NeuronUpdate.h"
 #include "frontend/eventprop/ThreadPool.h"
@@ -29,12 +31,8 @@ using namespace cpu;
 
 namespace {
 
-template <typename... Args>
-llvm::Error makeError(fmt::format_string<Args...> format, Args &&...args) {
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "cpu engine: " + fmt::format(format, std::forward<Args>(args)...));
-}
+/// Every diagnostic of this file is located at the engine as a whole.
+constexpr const char *kWhere = "cpu engine";
 
 uint32_t nextPowerOfTwo(uint32_t x) {
   uint32_t p = 1;
@@ -276,7 +274,7 @@ llvm::Error CpuEngine::check(const NetworkDesc &net,
                              llvm::ArrayRef<Sample> batch,
                              llvm::MutableArrayRef<float> grads) const {
   if (!(std::isfinite(S->options.minSlope) && S->options.minSlope > 0.0))
-    return makeError("option minSlope = {} must be finite and > 0",
+    return makeError(kWhere, "option minSlope = {} must be finite and > 0",
                      S->options.minSlope);
   if (llvm::Error err = validate(net))
     return err;
@@ -285,7 +283,7 @@ llvm::Error CpuEngine::check(const NetworkDesc &net,
   if (llvm::Error err = validateBatch(net, batch))
     return err;
   if (!grads.empty() && grads.size() != params.size())
-    return makeError("gradient buffer holds {} values, the parameters {}; "
+    return makeError(kWhere, "gradient buffer holds {} values, the parameters {}; "
                      "pass an empty buffer for a forward pass only",
                      grads.size(), params.size());
   return llvm::Error::success();
@@ -310,7 +308,7 @@ llvm::Expected<ForwardTrace> CpuEngine::trace(const NetworkDesc &net,
   if (llvm::Error err = check(net, params, sample, {}))
     return err;
   if (layer >= net.layers.size())
-    return makeError("trace: layer {} is out of range (0..{})", layer,
+    return makeError(kWhere, "trace: layer {} is out of range (0..{})", layer,
                      net.layers.size() - 1);
   buildPlan(net, params, S->options, S->plan);
   ForwardTrace trace;
