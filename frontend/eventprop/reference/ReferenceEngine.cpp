@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/eventprop/reference/ReferenceEngine.h"
 
+#include "ir/Diagnostics.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,12 +17,8 @@ namespace axon::eventprop::reference {
 
 namespace {
 
-template <typename... Args>
-llvm::Error makeError(fmt::format_string<Args...> format, Args &&...args) {
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "reference engine: " + fmt::format(format, std::forward<Args>(args)...));
-}
+/// Every diagnostic of this file is located at the engine as a whole.
+constexpr const char *kWhere = "reference engine";
 
 bool isVoltageLoss(LossKind kind) { return kind != LossKind::FirstSpike; }
 
@@ -44,38 +42,38 @@ double Trial::minAbsSlope() const {
 llvm::Expected<ReferenceEngine> ReferenceEngine::create(const NetworkDesc &net,
                                                         Options options) {
   if (net.layers.empty())
-    return makeError("the network has no layers");
+    return makeError(kWhere, "the network has no layers");
   if (!(net.dt > 0.0) || net.numSteps == 0)
-    return makeError("trial length numSteps * dt = {} * {} ms must be positive",
+    return makeError(kWhere, "trial length numSteps * dt = {} * {} ms must be positive",
                      net.numSteps, net.dt);
   for (const LayerDesc &layer : net.layers) {
     if (layer.size == 0)
-      return makeError("layer '{}' is empty", layer.name);
+      return makeError(kWhere, "layer '{}' is empty", layer.name);
     if (!(layer.tauMem > 0.0) || !(layer.tauSyn > 0.0))
-      return makeError("layer '{}': tau_mem {} ms and tau_syn {} ms must be "
+      return makeError(kWhere, "layer '{}': tau_mem {} ms and tau_syn {} ms must be "
                        "positive",
                        layer.name, layer.tauMem, layer.tauSyn);
     if (layer.kind == NeuronKind::LIF && !(layer.reset < layer.threshold))
-      return makeError("layer '{}': reset {} must lie below threshold {}, or "
+      return makeError(kWhere, "layer '{}': reset {} must lie below threshold {}, or "
                        "the neuron would fire for ever",
                        layer.name, layer.reset, layer.threshold);
   }
   const LayerDesc &readout = net.layers.back();
   if (isVoltageLoss(net.loss.kind) && readout.kind != NeuronKind::LeakyIntegrator)
-    return makeError("readout '{}': the voltage losses need a LeakyIntegrator "
+    return makeError(kWhere, "readout '{}': the voltage losses need a LeakyIntegrator "
                      "readout (a spiking readout's reset would enter the "
                      "loss)",
                      readout.name);
   if (net.loss.kind == LossKind::FirstSpike && readout.kind != NeuronKind::LIF)
-    return makeError("readout '{}': the FirstSpike loss needs a LIF readout",
+    return makeError(kWhere, "readout '{}': the FirstSpike loss needs a LIF readout",
                      readout.name);
   if (net.loss.kind == LossKind::FirstSpike &&
       (!(net.loss.tau0 > 0.0) || !(net.loss.tau1 > 0.0)))
-    return makeError("FirstSpike: tau0 {} ms and tau1 {} ms must be positive",
+    return makeError(kWhere, "FirstSpike: tau0 {} ms and tau1 {} ms must be positive",
                      net.loss.tau0, net.loss.tau1);
   for (const ProjectionDesc &p : net.projections) {
     if (p.pre > net.layers.size() || p.post >= net.layers.size())
-      return makeError("projection '{}': pre {} / post {} out of range for {} "
+      return makeError(kWhere, "projection '{}': pre {} / post {} out of range for {} "
                        "layers",
                        p.name, p.pre, p.post, net.layers.size());
   }
@@ -118,7 +116,7 @@ llvm::Expected<ReferenceEngine> ReferenceEngine::create(const NetworkDesc &net,
 
 llvm::Error ReferenceEngine::checkParameters(llvm::ArrayRef<double> params) const {
   if (params.size() != Layout.total)
-    return makeError("{} parameters given, the layout has {}", params.size(),
+    return makeError(kWhere, "{} parameters given, the layout has {}", params.size(),
                      Layout.total);
   for (uint32_t p = 0; p < Net.projections.size(); ++p) {
     const ParameterLayout::Range &range = Layout.projections[p];
@@ -126,10 +124,10 @@ llvm::Error ReferenceEngine::checkParameters(llvm::ArrayRef<double> params) cons
       double w = params[range.weightOffset + s];
       double d = params[range.delayOffset + s];
       if (!std::isfinite(w))
-        return makeError("projection '{}' synapse {}: weight {} is not finite",
+        return makeError(kWhere, "projection '{}' synapse {}: weight {} is not finite",
                          Net.projections[p].name, s, w);
       if (!std::isfinite(d) || d < 0.0)
-        return makeError("projection '{}' synapse {}: delay {} steps must be "
+        return makeError(kWhere, "projection '{}' synapse {}: delay {} steps must be "
                          "finite and >= 0 (causality)",
                          Net.projections[p].name, s, d);
     }
@@ -140,14 +138,14 @@ llvm::Error ReferenceEngine::checkParameters(llvm::ArrayRef<double> params) cons
 llvm::Error ReferenceEngine::checkSample(const Sample &sample) const {
   uint32_t outputs = Net.layers.back().size;
   if (sample.label < 0 || uint32_t(sample.label) >= outputs)
-    return makeError("label {} out of range for {} readout neurons",
+    return makeError(kWhere, "label {} out of range for {} readout neurons",
                      sample.label, outputs);
   for (const InputSpike &spike : sample.spikes) {
     if (spike.channel >= Net.inputSize)
-      return makeError("input spike on channel {}, the network has {} inputs",
+      return makeError(kWhere, "input spike on channel {}, the network has {} inputs",
                        spike.channel, Net.inputSize);
     if (!std::isfinite(spike.time) || spike.time < 0.0f)
-      return makeError("input spike at {} ms: times must be finite and >= 0",
+      return makeError(kWhere, "input spike at {} ms: times must be finite and >= 0",
                        spike.time);
   }
   return llvm::Error::success();
@@ -183,9 +181,20 @@ double ReferenceEngine::regulariser(llvm::ArrayRef<Trial> trials,
 
 llvm::Expected<double> ReferenceEngine::loss(llvm::ArrayRef<double> params,
                                              llvm::ArrayRef<Sample> batch) const {
-  if (batch.empty())
-    return makeError("empty batch");
   std::vector<Trial> trials;
+  llvm::Expected<double> mean = forwardBatch(params, batch, trials);
+  if (!mean)
+    return mean.takeError();
+  std::vector<double> kicks;
+  return *mean + regulariser(trials, kicks);
+}
+
+llvm::Expected<double>
+ReferenceEngine::forwardBatch(llvm::ArrayRef<double> params,
+                              llvm::ArrayRef<Sample> batch,
+                              std::vector<Trial> &trials) const {
+  if (batch.empty())
+    return makeError(kWhere, "empty batch");
   double sum = 0.0;
   for (const Sample &sample : batch) {
     llvm::Expected<Trial> trial = forward(params, sample);
@@ -194,26 +203,18 @@ llvm::Expected<double> ReferenceEngine::loss(llvm::ArrayRef<double> params,
     sum += trial->loss;
     trials.push_back(std::move(*trial));
   }
-  std::vector<double> kicks;
-  return sum / batch.size() + regulariser(trials, kicks);
+  return sum / batch.size();
 }
 
 llvm::Expected<BatchGradient>
 ReferenceEngine::gradient(llvm::ArrayRef<double> params,
                           llvm::ArrayRef<Sample> batch) const {
-  if (batch.empty())
-    return makeError("empty batch");
   BatchGradient result;
-  double sum = 0.0;
-  for (const Sample &sample : batch) {
-    llvm::Expected<Trial> trial = forward(params, sample);
-    if (!trial)
-      return trial.takeError();
-    sum += trial->loss;
-    result.trials.push_back(std::move(*trial));
-  }
+  llvm::Expected<double> mean = forwardBatch(params, batch, result.trials);
+  if (!mean)
+    return mean.takeError();
   std::vector<double> kicks;
-  result.loss = sum / batch.size() + regulariser(result.trials, kicks);
+  result.loss = *mean + regulariser(result.trials, kicks);
   result.gradient.assign(Layout.total, 0.0);
   double scale = 1.0 / batch.size();
   for (size_t b = 0; b < batch.size(); ++b)

@@ -123,6 +123,10 @@ public:
 private:
   ReferenceEngine() = default;
 
+  /// Forward passes of a batch appended to `trials`; the mean sample loss.
+  llvm::Expected<double> forwardBatch(llvm::ArrayRef<double> params,
+                                      llvm::ArrayRef<Sample> batch,
+                                      std::vector<Trial> &trials) const;
   llvm::Error checkParameters(llvm::ArrayRef<double> params) const;
   llvm::Error checkSample(const Sample &sample) const;
   uint32_t readoutLayer() const { return Net.layers.size() - 1; }
