@@ -1,0 +1,29 @@
+//===- Stimulus.cpp - A data set sample as a trial's input ----------------===//
+#include "simulator/Stimulus.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace axon::sim {
+
+TrialInput binSample(const eventprop::Sample &sample, double dtMs,
+                     uint32_t numSteps, uint32_t input) {
+  TrialInput trial;
+  trial.numSteps = numSteps;
+  trial.events.reserve(sample.spikes.size());
+  const uint32_t last = numSteps == 0 ? 0 : numSteps - 1;
+  for (const eventprop::InputSpike &spike : sample.spikes) {
+    double step = std::floor(double(spike.time) / dtMs);
+    uint32_t s = step <= 0.0 ? 0u : std::min(uint32_t(step), last);
+    trial.events.push_back({s, input, spike.channel});
+  }
+  std::stable_sort(trial.events.begin(), trial.events.end(),
+                   [](const InputEvent &a, const InputEvent &b) {
+                     return std::tie(a.step, a.input, a.channel) <
+                            std::tie(b.step, b.input, b.channel);
+                   });
+  return trial;
+}
+
+} // namespace axon::sim
