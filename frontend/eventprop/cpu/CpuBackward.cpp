@@ -24,9 +24,6 @@
 #include <algorithm>
 #include <type_traits>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 namespace axon::eventprop::cpu {
 
@@ -38,66 +35,9 @@ namespace {
 /// lambda_I and lambda_V - lambda_I per synapse into `acc` (interleaved
 /// pairs) and returns sum_j w_j (lambda_V - lambda_I)_j. Four partial sums
 /// break the dependency chain of the feedback reduction.
-#ifdef __SSE2__
-/// gatherKernel for float state with SSE2: the (lambda_I, lambda_V -
-/// lambda_I) pairs of two synapses in one register are added to their four
-/// accumulators (contiguous) in one go and multiplied by (w_a, w_a, w_b,
-/// w_b) for the feedback; four synapses per iteration. The gradient sums
-/// round exactly as the generic loop; the feedback sum is split
-/// differently.
-template <bool Gradients, bool Feedback, bool ZeroDelay>
-float gatherKernelSse(size_t width, const float *w, const uint32_t *offset,
-                      const AdjointSample<float> *slot, float *acc) {
-  static_assert(sizeof(AdjointSample<float>) == 8, "pairs must be packed");
-  auto pair = [&](size_t j) {
-    const AdjointSample<float> *s = ZeroDelay ? slot + j : slot + offset[j];
-    return _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double *>(s)));
-  };
-  // Two independent feedback sums, so that the add latency does not bound
-  // the loop.
-  __m128 feedback = _mm_setzero_ps(), feedback2 = _mm_setzero_ps();
-  size_t j = 0;
-  for (; j + 4 <= width; j += 4) {
-    __m128 h = _mm_movelh_ps(pair(j), pair(j + 1));      // Ia Da Ib Db
-    __m128 h2 = _mm_movelh_ps(pair(j + 2), pair(j + 3)); // Ic Dc Id Dd
-    if constexpr (Gradients) {
-      float *a = acc + 2 * j;
-      _mm_storeu_ps(a, _mm_add_ps(_mm_loadu_ps(a), h));
-      _mm_storeu_ps(a + 4, _mm_add_ps(_mm_loadu_ps(a + 4), h2));
-    }
-    if constexpr (Feedback) {
-      __m128 weights = _mm_loadu_ps(w + j); // wa wb wc wd
-      feedback = _mm_add_ps(feedback,
-                            _mm_mul_ps(_mm_unpacklo_ps(weights, weights), h));
-      feedback2 = _mm_add_ps(feedback2,
-                             _mm_mul_ps(_mm_unpackhi_ps(weights, weights), h2));
-    }
-  }
-  feedback = _mm_add_ps(feedback, feedback2);
-  float lanes[4];
-  _mm_storeu_ps(lanes, feedback);
-  float error = lanes[1] + lanes[3];
-  for (; j < width; ++j) {
-    const AdjointSample<float> &s = ZeroDelay ? slot[j] : slot[offset[j]];
-    if constexpr (Gradients) {
-      acc[2 * j] += s.lambdaI;
-      acc[2 * j + 1] += s.lambdaVMinusI;
-    }
-    if constexpr (Feedback)
-      error += w[j] * s.lambdaVMinusI;
-  }
-  return error;
-}
-#endif
-
 template <typename Real, bool Gradients, bool Feedback, bool ZeroDelay>
 Real gatherKernel(size_t width, const float *w, const uint32_t *offset,
                   const AdjointSample<Real> *slot, Real *acc) {
-#ifdef __SSE2__
-  if constexpr (std::is_same_v<Real, float>)
-    return gatherKernelSse<Gradients, Feedback, ZeroDelay>(width, w, offset,
-                                                           slot, acc);
-#endif
   auto at = [&](size_t j) -> const AdjointSample<Real> & {
     if constexpr (ZeroDelay)
       return slot[j];
@@ -174,7 +114,7 @@ template <typename Real>
 Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
                              uint32_t step, bool feedback,
                              const SampleRecord &record, double batchScale,
-                             EngineCounters &counters) {
+                             Real *accumulators, EngineCounters &counters) {
   Real error = 0;
   for (uint32_t p : plan.outgoing[source]) {
     const ProjectionPlan &proj = plan.projections[p];
@@ -187,9 +127,13 @@ Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
     const uint32_t *offset = plan.ringOffsets.data() + first;
     const AdjointSample<Real> *slot =
         History.data() + post.ringOffset + size_t(step & post.ringMask) * width;
-    Real *acc = Accumulators.data() + 2 * first;
+    Real *acc = accumulators + 2 * first;
     counters.backwardSynapticEvents += width;
-    if (proj.gradients && feedback)
+    if constexpr (std::is_same_v<Real, float>) {
+      error += plan.kernels.gather(width, feedback ? w : nullptr,
+                                   proj.zeroDelay ? nullptr : offset, slot,
+                                   proj.gradients ? acc : nullptr);
+    } else if (proj.gradients && feedback)
       error += gatherDispatchDelay<Real, true, true>(proj.zeroDelay, width, w,
                                                      offset, slot, acc);
     else if (proj.gradients)
@@ -208,7 +152,8 @@ Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
 template <typename Real>
 void Worker<Real>::backward(const Plan &plan, const Sample &sample,
                             SampleRecord &record,
-                            const BackwardInputs &inputs) {
+                            const BackwardInputs &inputs, unsigned buffer) {
+  Real *accumulators = Accumulators[buffer].data();
   const uint32_t numSteps = plan.numSteps;
   const uint32_t numLayers = plan.layers.size();
   const LayerPlan &readout = plan.readout();
@@ -260,7 +205,7 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
     if (inputGradients && n < numSteps)
       for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
         gatherRow(plan, 0, sample.spikes[BinOrder[s]].channel, n, false, record,
-                  inputs.batchScale, counters);
+                  inputs.batchScale, accumulators, counters);
 
     const size_t end = cursor;
     while (cursor > 0 && spikes[cursor - 1].step == n)
@@ -271,9 +216,10 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
       const LayerPlan &layer = plan.layers[l];
       const uint32_t j = spike.neuron - layer.offset;
       // Spikes at T reach no target before the trial ends.
-      Real feedback = n < numSteps ? gatherRow(plan, l + 1, j, n, true, record,
-                                               inputs.batchScale, counters)
-                                   : Real(0);
+      Real feedback =
+          n < numSteps ? gatherRow(plan, l + 1, j, n, true, record,
+                                   inputs.batchScale, accumulators, counters)
+                       : Real(0);
       Real spikeTimeLoss = 0;
       if (firstSpike && l + 1 == numLayers && record.firstStep[j] == n)
         spikeTimeLoss = Real(inputs.batchScale * record.dLossDz[j]);
@@ -307,7 +253,8 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
 
 #define AXON_INSTANTIATE(Real)                                                 \
   template void Worker<Real>::backward(                                        \
-      const Plan &, const Sample &, SampleRecord &, const BackwardInputs &);
+      const Plan &, const Sample &, SampleRecord &, const BackwardInputs &,   \
+      unsigned);
 AXON_INSTANTIATE(float)
 AXON_INSTANTIATE(double)
 #undef AXON_INSTANTIATE

@@ -46,6 +46,7 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
                const CpuEngineOptions &options, Plan &plan) {
   plan.net = &net;
   plan.params = params.data();
+  plan.kernels = options.vectorKernels ? bestRowKernels() : genericRowKernels();
   plan.numSteps = net.numSteps;
   plan.dt = net.dt;
   plan.trialLength = net.numSteps * net.dt;
@@ -210,25 +211,55 @@ BatchResult CpuEngine::State::runBatch(std::vector<Worker<Real>> &workers,
     inputs.batchScale = 1.0 / numSamples;
     inputs.regulariserKicks = kicks;
     inputs.phantomKick = options.phantomKick;
-    next = 0;
+    // Ordered reduction: sample b's sums are added to `totals` after those
+    // of samples 0..b-1 whatever thread ran them, so the result does not
+    // depend on the thread count. A worker hands its finished buffer over
+    // and goes on with the next sample in its other buffer; whichever
+    // worker completes the next sample in order adds every ready buffer
+    // (one adder at a time). A worker waits only when both its buffers
+    // still hold sums that wait for an earlier, unfinished sample.
+    struct Ready {
+      unsigned worker = 0, buffer = 0;
+      bool done = false;
+    };
+    std::vector<Ready> ready(numSamples);
     size_t committed = 0;
+    bool adding = false;
     std::mutex mutex;
-    std::condition_variable turn;
+    std::condition_variable freed;
+    next = 0;
     pool.runOnAll([&](unsigned w) {
+      Worker<Real> &worker = workers[w];
       for (size_t b; (b = next.fetch_add(1)) < numSamples;) {
-        workers[w].backward(plan, batch[b], records[b], inputs);
+        unsigned buffer = 0;
         {
           std::unique_lock<std::mutex> lock(mutex);
-          turn.wait(lock, [&] { return committed == b; });
+          freed.wait(lock, [&] {
+            for (unsigned k = 0; k < Worker<Real>::kBuffers; ++k)
+              if (!worker.BufferBusy[k]) {
+                buffer = k;
+                return true;
+              }
+            return false;
+          });
+          worker.BufferBusy[buffer] = true;
         }
-        // Only the worker holding sample `committed` gets here: the sum is
-        // in sample order whatever the thread count.
-        workers[w].commit(plan, totals);
-        {
-          std::lock_guard<std::mutex> lock(mutex);
+        worker.backward(plan, batch[b], records[b], inputs, buffer);
+        std::unique_lock<std::mutex> lock(mutex);
+        ready[b] = {w, buffer, true};
+        if (adding)
+          continue;
+        adding = true;
+        while (committed < numSamples && ready[committed].done) {
+          Ready r = ready[committed];
+          lock.unlock();
+          workers[r.worker].commit(plan, r.buffer, totals);
+          lock.lock();
+          workers[r.worker].BufferBusy[r.buffer] = false;
           ++committed;
+          freed.notify_all();
         }
-        turn.notify_all();
+        adding = false;
       }
     });
 

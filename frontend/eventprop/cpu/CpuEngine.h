@@ -77,6 +77,10 @@ struct CpuEngineOptions {
   /// Zero the gradients of weights (delays) of projections that do not
   /// learn them, and skip their work where possible.
   bool maskFrozenParameters = true;
+  /// Run the per-row loops with the widest vector instructions the
+  /// processor has (AVX-512 gathers and scatters); false: the generic
+  /// loops. Spike trains and per-synapse sums are identical either way.
+  bool vectorKernels = true;
 };
 
 /// The forward pass of one sample in detail, for tests and debugging.

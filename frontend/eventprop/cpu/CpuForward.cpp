@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace axon::eventprop::cpu {
 
@@ -31,8 +32,9 @@ template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
   History.resize(plan.ringElements);
   // The accumulators are zero between samples (commit zeroes them); only a
   // new size needs a fill.
-  if (Accumulators.size() != 2 * plan.numSynapses)
-    Accumulators.assign(2 * plan.numSynapses, Real(0));
+  for (std::vector<Real> &buffer : Accumulators)
+    if (buffer.size() != 2 * plan.numSynapses)
+      buffer.assign(2 * plan.numSynapses, Real(0));
   BinStart.resize(plan.numSteps + 1);
   const uint32_t readoutSize = plan.readout().size;
   Fired.resize(readoutSize);
@@ -83,27 +85,15 @@ void Worker<Real>::scatterRow(const Plan &plan, uint32_t source, uint32_t row,
         slot[j] += Real(w[j]);
       continue;
     }
-    const uint32_t *__restrict offset =
+    const uint32_t *offset =
         plan.ringOffsets.data() + proj.synapseOffset + row * width;
-    Real *__restrict base = ring + size_t(step & post.ringMask) * width;
-    const float *__restrict weights = w;
-    // Synapses of one row never share a ring element (distinct j), so the
-    // four updates of an iteration are independent.
-    size_t j = 0;
-    for (; j + 4 <= width; j += 4) {
-      uint32_t o0 = offset[j], o1 = offset[j + 1], o2 = offset[j + 2],
-               o3 = offset[j + 3];
-      Real r0 = base[o0] + Real(weights[j]);
-      Real r1 = base[o1] + Real(weights[j + 1]);
-      Real r2 = base[o2] + Real(weights[j + 2]);
-      Real r3 = base[o3] + Real(weights[j + 3]);
-      base[o0] = r0;
-      base[o1] = r1;
-      base[o2] = r2;
-      base[o3] = r3;
+    Real *base = ring + size_t(step & post.ringMask) * width;
+    if constexpr (std::is_same_v<Real, float>) {
+      plan.kernels.scatter(base, offset, w, width);
+    } else {
+      for (size_t j = 0; j < width; ++j)
+        base[offset[j]] += Real(w[j]);
     }
-    for (; j < width; ++j)
-      base[offset[j]] += Real(weights[j]);
   }
 }
 
@@ -252,16 +242,17 @@ void Worker<Real>::finishForward(const Plan &plan, const Sample &sample,
 }
 
 template <typename Real>
-void Worker<Real>::commit(const Plan &plan,
+void Worker<Real>::commit(const Plan &plan, unsigned buffer,
                           llvm::MutableArrayRef<double> total) {
+  Real *acc = Accumulators[buffer].data();
   for (const ProjectionPlan &proj : plan.projections) {
     if (!proj.gradients)
       continue;
     size_t begin = 2 * proj.synapseOffset;
     size_t end = begin + 2 * size_t(proj.preSize) * proj.postSize;
     for (size_t s = begin; s < end; ++s) {
-      total[s] += double(Accumulators[s]);
-      Accumulators[s] = Real(0);
+      total[s] += double(acc[s]);
+      acc[s] = Real(0);
     }
   }
 }
@@ -270,7 +261,7 @@ void Worker<Real>::commit(const Plan &plan,
   template void Worker<Real>::prepare(const Plan &);                           \
   template void Worker<Real>::forward(const Plan &, const Sample &,            \
                                       SampleRecord &, float *, uint32_t);      \
-  template void Worker<Real>::commit(const Plan &,                             \
+  template void Worker<Real>::commit(const Plan &, unsigned,                   \
                                      llvm::MutableArrayRef<double>);           \
   template void Worker<Real>::binInputs(const Plan &, const Sample &);
 AXON_INSTANTIATE(float)

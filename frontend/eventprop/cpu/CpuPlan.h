@@ -12,6 +12,7 @@
 
 #include "frontend/eventprop/Engine.h"
 #include "frontend/eventprop/Network.h"
+#include "frontend/eventprop/cpu/RowKernels.h"
 
 #include <cstdint>
 #include <vector>
@@ -53,6 +54,8 @@ struct ProjectionPlan {
 struct Plan {
   const NetworkDesc *net = nullptr;
   const float *params = nullptr;
+  /// The per-row loops of float state (RowKernels.h).
+  RowKernelSet kernels;
   uint32_t numSteps = 0;
   double dt = 0.0, trialLength = 0.0; ///< ms
   std::vector<LayerPlan> layers;

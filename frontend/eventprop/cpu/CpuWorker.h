@@ -44,13 +44,21 @@ public:
 
   /// Backward pass of one sample whose forward pass left `record`; adds its
   /// gradient sums to this worker's per-sample accumulators.
+  /// Runs into accumulator buffer `buffer` (0 or 1), which must be zero.
   void backward(const Plan &plan, const Sample &sample, SampleRecord &record,
-                const BackwardInputs &inputs);
+                const BackwardInputs &inputs, unsigned buffer);
 
-  /// Adds the per-sample accumulators to `total` (two per synapse:
-  /// sum lambda_I and sum (lambda_V - lambda_I) over arrivals) and zeroes
-  /// them. The engine calls this in sample order.
-  void commit(const Plan &plan, llvm::MutableArrayRef<double> total);
+  /// Adds accumulator buffer `buffer` to `total` (two per synapse: sum
+  /// lambda_I and sum (lambda_V - lambda_I) over arrivals) and zeroes it.
+  /// The engine calls this in sample order.
+  void commit(const Plan &plan, unsigned buffer,
+              llvm::MutableArrayRef<double> total);
+
+  /// Two accumulator buffers, so that a worker can start its next sample
+  /// while the gradient sums of the last one wait for their turn in the
+  /// ordered reduction. The engine tracks which are in use.
+  static constexpr unsigned kBuffers = 2;
+  bool BufferBusy[kBuffers] = {false, false};
 
 private:
   void binInputs(const Plan &plan, const Sample &sample);
@@ -61,7 +69,7 @@ private:
   /// error sum_m w (lambda_V - lambda_I)_m at the arrivals.
   Real gatherRow(const Plan &plan, uint32_t source, uint32_t row, uint32_t step,
                  bool feedback, const SampleRecord &record, double batchScale,
-                 EngineCounters &counters);
+                 Real *accumulators, EngineCounters &counters);
   void finishForward(const Plan &plan, const Sample &sample,
                      SampleRecord &record);
 
@@ -75,7 +83,8 @@ private:
   /// geometry as Ring (both slots of a grid point hold it); read at arrival
   /// times by the backward pass.
   std::vector<AdjointSample<Real>> History;
-  std::vector<Real> Accumulators; ///< 2 per synapse, interleaved
+  /// Per-sample gradient sums: 2 per synapse, interleaved, per buffer.
+  std::vector<Real> Accumulators[kBuffers];
   /// Input spikes bucketed by step: indices into Sample::spikes of step n
   /// are BinOrder[BinStart[n] .. BinStart[n + 1]).
   std::vector<uint32_t> BinStart, BinOrder;

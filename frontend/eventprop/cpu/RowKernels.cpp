@@ -1,0 +1,196 @@
+//===- RowKernels.cpp - The per-row loops of the CPU engine ---------------===//
+#include "frontend/eventprop/cpu/RowKernels.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define AXON_HAVE_AVX512_KERNELS 1
+// GCC 12's AVX-512 headers set off -Wuninitialized on their own
+// _mm512_undefined_*() placeholders (GCC bug 105593), here for the whole
+// file because the warnings point into the header's inline functions.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#endif
+
+namespace axon::eventprop::cpu {
+
+namespace {
+
+void scatterGeneric(float *base, const uint32_t *offset, const float *w,
+                    size_t width) {
+  // Synapses of one row never share a ring element (distinct offsets), so
+  // the four updates of an iteration are independent.
+  size_t j = 0;
+  for (; j + 4 <= width; j += 4) {
+    uint32_t o0 = offset[j], o1 = offset[j + 1], o2 = offset[j + 2],
+             o3 = offset[j + 3];
+    float r0 = base[o0] + w[j];
+    float r1 = base[o1] + w[j + 1];
+    float r2 = base[o2] + w[j + 2];
+    float r3 = base[o3] + w[j + 3];
+    base[o0] = r0;
+    base[o1] = r1;
+    base[o2] = r2;
+    base[o3] = r3;
+  }
+  for (; j < width; ++j)
+    base[offset[j]] += w[j];
+}
+
+template <bool Gradients, bool Feedback, bool Contiguous>
+float gatherGenericT(size_t width, const float *w, const uint32_t *offset,
+                     const AdjointSample<float> *slot, float *acc) {
+  // Four partial sums break the dependency chain of the feedback.
+  float e[4] = {0, 0, 0, 0};
+  for (size_t j = 0; j < width; ++j) {
+    const AdjointSample<float> &s = Contiguous ? slot[j] : slot[offset[j]];
+    if constexpr (Gradients) {
+      acc[2 * j] += s.lambdaI;
+      acc[2 * j + 1] += s.lambdaVMinusI;
+    }
+    if constexpr (Feedback)
+      e[j & 3] += w[j] * s.lambdaVMinusI;
+  }
+  return (e[0] + e[1]) + (e[2] + e[3]);
+}
+
+/// Picks the instantiation of a gather template from which pointers are
+/// null, so that the loops carry no per-element branches.
+template <template <bool, bool, bool> class Kernel>
+float dispatchGather(size_t width, const float *w, const uint32_t *offset,
+                     const AdjointSample<float> *slot, float *acc) {
+  if (offset) {
+    if (acc)
+      return w ? Kernel<true, true, false>::run(width, w, offset, slot, acc)
+               : Kernel<true, false, false>::run(width, w, offset, slot, acc);
+    return Kernel<false, true, false>::run(width, w, offset, slot, acc);
+  }
+  if (acc)
+    return w ? Kernel<true, true, true>::run(width, w, offset, slot, acc)
+             : Kernel<true, false, true>::run(width, w, offset, slot, acc);
+  return Kernel<false, true, true>::run(width, w, offset, slot, acc);
+}
+
+template <bool G, bool F, bool C> struct GatherGeneric {
+  static float run(size_t width, const float *w, const uint32_t *offset,
+                   const AdjointSample<float> *slot, float *acc) {
+    return gatherGenericT<G, F, C>(width, w, offset, slot, acc);
+  }
+};
+
+float gatherGeneric(size_t width, const float *w, const uint32_t *offset,
+                    const AdjointSample<float> *slot, float *acc) {
+  return dispatchGather<GatherGeneric>(width, w, offset, slot, acc);
+}
+
+#ifdef AXON_HAVE_AVX512_KERNELS
+
+#define AXON_AVX512 __attribute__((target("avx512f,avx512vl")))
+
+AXON_AVX512 void scatterAvx512(float *base, const uint32_t *offset,
+                               const float *w, size_t width) {
+  size_t j = 0;
+  for (; j + 16 <= width; j += 16) {
+    __m512i index = _mm512_loadu_si512(offset + j);
+    __m512 value = _mm512_i32gather_ps(index, base, 4);
+    value = _mm512_add_ps(value, _mm512_loadu_ps(w + j));
+    _mm512_i32scatter_ps(base, index, value, 4);
+  }
+  if (j < width) {
+    __mmask16 m = __mmask16((1u << (width - j)) - 1);
+    __m512i index = _mm512_maskz_loadu_epi32(m, offset + j);
+    __m512 value =
+        _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, index, base, 4);
+    value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, w + j));
+    _mm512_mask_i32scatter_ps(base, m, index, value, 4);
+  }
+}
+
+/// Synapses j .. j + count - 1 (count <= 8) of gatherAvx512T: a pair is 8
+/// bytes, so one 64-bit gather fetches eight pairs into one register laid
+/// out as the interleaved accumulators are.
+template <bool Gradients, bool Feedback, bool Contiguous>
+AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
+                                    const uint32_t *offset,
+                                    const double *pairs, float *acc,
+                                    __m512 &sum) {
+  const __mmask8 m = __mmask8((1u << count) - 1);
+  const __mmask16 m2 = __mmask16((1u << (2 * count)) - 1);
+  __m512 h;
+  if constexpr (Contiguous) {
+    h = _mm512_castpd_ps(_mm512_maskz_loadu_pd(m, pairs + j));
+  } else {
+    __m256i index = _mm256_maskz_loadu_epi32(m, offset + j);
+    h = _mm512_castpd_ps(
+        _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, index, pairs, 8));
+  }
+  if constexpr (Gradients) {
+    __m512 a = _mm512_maskz_loadu_ps(m2, acc + 2 * j);
+    _mm512_mask_storeu_ps(acc + 2 * j, m2, _mm512_add_ps(a, h));
+  }
+  if constexpr (Feedback) {
+    // (w0 w0 w1 w1 ... w7 w7): each weight meets its pair.
+    const __m512i duplicate =
+        _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
+    __m512 weights = _mm512_castps256_ps512(_mm256_maskz_loadu_ps(m, w + j));
+    weights = _mm512_permutexvar_ps(duplicate, weights);
+    sum = _mm512_fmadd_ps(weights, h, sum);
+  }
+}
+
+template <bool Gradients, bool Feedback, bool Contiguous>
+AXON_AVX512 float gatherAvx512T(size_t width, const float *w,
+                                const uint32_t *offset,
+                                const AdjointSample<float> *slot, float *acc) {
+  static_assert(sizeof(AdjointSample<float>) == 8, "pairs must be packed");
+  const double *pairs = reinterpret_cast<const double *>(slot);
+  // Two sums so that the FMA latency does not bound the loop.
+  __m512 feedback = _mm512_setzero_ps(), feedback2 = _mm512_setzero_ps();
+  size_t j = 0;
+  for (; j + 16 <= width; j += 16) {
+    gatherEight<Gradients, Feedback, Contiguous>(j, 8, w, offset, pairs, acc,
+                                                 feedback);
+    gatherEight<Gradients, Feedback, Contiguous>(j + 8, 8, w, offset, pairs,
+                                                 acc, feedback2);
+  }
+  for (; j < width; j += 8)
+    gatherEight<Gradients, Feedback, Contiguous>(
+        j, unsigned(width - j < 8 ? width - j : 8), w, offset, pairs, acc,
+        feedback);
+  if constexpr (Feedback) {
+    // Only the odd lanes (lambda_V - lambda_I times w) are the feedback.
+    __m512 sum = _mm512_add_ps(feedback, feedback2);
+    return _mm512_mask_reduce_add_ps(__mmask16(0xAAAA), sum);
+  }
+  return 0.0f;
+}
+
+template <bool G, bool F, bool C> struct GatherAvx512 {
+  static float run(size_t width, const float *w, const uint32_t *offset,
+                   const AdjointSample<float> *slot, float *acc) {
+    return gatherAvx512T<G, F, C>(width, w, offset, slot, acc);
+  }
+};
+
+float gatherAvx512(size_t width, const float *w, const uint32_t *offset,
+                   const AdjointSample<float> *slot, float *acc) {
+  return dispatchGather<GatherAvx512>(width, w, offset, slot, acc);
+}
+
+#endif
+
+} // namespace
+
+RowKernelSet genericRowKernels() {
+  return {"generic", scatterGeneric, gatherGeneric};
+}
+
+RowKernelSet bestRowKernels() {
+#ifdef AXON_HAVE_AVX512_KERNELS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+    return {"avx512", scatterAvx512, gatherAvx512};
+#endif
+  return genericRowKernels();
+}
+
+} // namespace axon::eventprop::cpu
