@@ -178,6 +178,8 @@ llvm::Error PassManager::run(ir::Graph &g, PassContext &ctx) {
       print(fmt::format("// -----// IR after '{}' ({} of {}) //----- //\n{}",
                         pipelineElement(p), i + 1, pipeline.size(),
                         ir::summariseGraph(g)));
+    if (opts.afterPass)
+      opts.afterPass(pipelineElement(p), g);
   }
   if (opts.timePasses)
     timingList.push_back({"(verify)", verifySeconds});

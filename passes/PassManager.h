@@ -59,6 +59,11 @@ struct PassManagerOptions {
   bool printAfterAll = false;
   /// Where to write a reproducer when a pass fails; empty: write none.
   std::string reproducerPath;
+  /// Called after each pass that succeeded (and verified, with verifyEach)
+  /// with the pass's pipeline element ("quantise-weights{scope=target}")
+  /// and the graph as it left it: `axon verify` simulates every stage to
+  /// find the pass that cost the most agreement.
+  std::function<void(llvm::StringRef element, const ir::Graph &g)> afterPass;
 };
 
 /// Receives the text the manager prints while it runs (print-after-all);

@@ -236,6 +236,35 @@ TEST_CASE("print-after-all prints the graph summary after each pass",
   CHECK(pm.printed().empty()); // went to the print function
 }
 
+TEST_CASE("afterPass sees each pass's element and the graph it left",
+          "[passes]") {
+  ir::Graph g = test::makeFloatGraph();
+  target::TargetDescription loihi = test::builtinTarget("loihi");
+  PassContext ctx(&loihi, "net.axon", kDefaultSeed);
+  std::vector<std::pair<std::string, ir::IRLevel>> seen;
+  PassManagerOptions options;
+  options.afterPass = [&](llvm::StringRef element, const ir::Graph &after) {
+    seen.emplace_back(element.str(), after.level);
+  };
+  PassManager pm(options);
+  REQUIRE(test::errorText(pm.addPipeline("discretise-delays{rounding=ceil},"
+                                         "prune")) == "");
+  REQUIRE(test::errorText(pm.run(g, ctx)) == "");
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].first == "discretise-delays{rounding=ceil}");
+  CHECK(seen[0].second == ir::IRLevel::Discrete);
+  CHECK(seen[1].first == "prune");
+  // A failing pipeline reports only the passes that succeeded.
+  seen.clear();
+  ir::Graph again = test::makeFloatGraph();
+  PassManager failing(options);
+  REQUIRE(test::errorText(failing.addPipeline("prune,discretise-delays{dt=7}")) ==
+          "");
+  CHECK(test::errorText(failing.run(again, ctx)) != "");
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].first == "prune");
+}
+
 TEST_CASE("time-passes records one wall time per pass and the verifier",
           "[passes]") {
   ir::Graph g = test::makeFloatGraph();
