@@ -86,7 +86,7 @@ llvm::Error DiscretiseDelaysPass::run(ir::Graph &g, PassContext &ctx) {
   double dt = dtMs.value_or(g.dtMs);
   uint32_t minSteps = 0;
   if (target) {
-    double targetDt = target->data().dt_ms();
+    double targetDt = target->tickMs(g.dtMs);
     if (dtMs && *dtMs != targetDt)
       return makeError(ctx.location(""),
                        "pass '{}': option dt = {} ms differs from the {} ms "

@@ -43,6 +43,8 @@ llvm::Error validateTarget(const proto::Target &t, llvm::StringRef location) {
           "must name an emitter family: loihi or spinnaker");
   require(t.dt_ms() > 0 && std::isfinite(t.dt_ms()), "dt_ms", t.dt_ms(),
           "must be finite and > 0");
+  require(t.min_dt_ms() >= 0 && t.min_dt_ms() <= t.dt_ms(), "min_dt_ms",
+          t.min_dt_ms(), fmt::format("must be in [0, dt_ms = {}]", t.dt_ms()));
 
   const proto::Resources &r = t.resources();
   require(r.neurons_per_core() > 0,
@@ -181,6 +183,19 @@ TargetDescription::find(llvm::StringRef nameOrPath) {
                    "no target of that name: not a file, and no {} (built-in "
                    "targets: loihi, spinnaker)",
                    builtin.str());
+}
+
+double TargetDescription::tickMs(double graphDtMs) const {
+  if (desc.min_dt_ms() > 0 && graphDtMs >= desc.min_dt_ms() &&
+      graphDtMs <= desc.dt_ms())
+    return graphDtMs;
+  return desc.dt_ms();
+}
+
+uint64_t TargetDescription::cyclesPerTickBudget(double tickMs) const {
+  double budget =
+      double(desc.costs().cycles_per_step_budget()) * tickMs / desc.dt_ms();
+  return uint64_t(std::floor(budget));
 }
 
 uint64_t TargetDescription::maxRealisableDelay() const {

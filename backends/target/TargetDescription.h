@@ -37,6 +37,13 @@ public:
   /// Longest delay realisable with relay stages.
   uint64_t maxRealisableDelay() const;
 
+  /// The tick the chip runs a graph of time step `graphDtMs` at: the
+  /// graph's own when it lies in [min_dt_ms, dt_ms], else dt_ms.
+  double tickMs(double graphDtMs) const;
+  /// The real-time budget of one tick of `tickMs` in cycles: the
+  /// description's budget per dt_ms, scaled to the shorter tick.
+  uint64_t cyclesPerTickBudget(double tickMs) const;
+
 private:
   proto::Target desc;
   std::string digest;

@@ -53,6 +53,24 @@ TEST_CASE("a copied description with other numbers is a new chip variant",
   CHECK(t->maxRealisableDelay() == 48);
 }
 
+TEST_CASE("a graph's dt is kept where the chip can tick at it", "[target]") {
+  llvm::Expected<TargetDescription> spinn = TargetDescription::find("spinnaker");
+  REQUIRE(errorText(spinn) == "");
+  // min_dt_ms 0.1, dt_ms 1: 0.1 and 0.5 ms are kept, 0.05 and 2 resampled.
+  CHECK(spinn->tickMs(0.1) == 0.1);
+  CHECK(spinn->tickMs(0.5) == 0.5);
+  CHECK(spinn->tickMs(0.05) == 1.0);
+  CHECK(spinn->tickMs(2.0) == 1.0);
+  // 200,000 cycles per 1 ms tick at 200 MHz: 20,000 per 0.1 ms tick.
+  CHECK(spinn->cyclesPerTickBudget(1.0) == 200000);
+  CHECK(spinn->cyclesPerTickBudget(0.1) == 20000);
+  std::string fixed =
+      replaced(builtinText("spinnaker"), "min_dt_ms: 0.1", "min_dt_ms: 0");
+  llvm::Expected<TargetDescription> t = TargetDescription::parse(fixed, "f");
+  REQUIRE(errorText(t) == "");
+  CHECK(t->tickMs(0.1) == 1.0);
+}
+
 TEST_CASE("impossible descriptions are rejected naming the field",
           "[target]") {
   std::string loihi = builtinText("loihi");
@@ -68,6 +86,8 @@ TEST_CASE("impossible descriptions are rejected naming the field",
              Catch::Contains("weights.min_exponent = 9: must be <= weights.max_exponent (7)"));
   CHECK_THAT(parseError(replaced(loihi, "state_frac_bits: 0", "state_frac_bits: 30")),
              Catch::Contains("neurons.state_frac_bits = 30: must be below neurons.state_bits (24)"));
+  CHECK_THAT(parseError(replaced(loihi, "min_dt_ms: 0.01", "min_dt_ms: 2")),
+             Catch::Contains("min_dt_ms = 2: must be in [0, dt_ms = 1]"));
   CHECK_THAT(parseError(replaced(loihi, "chips: 1", "chips: 0")),
              Catch::Contains("resources.chips = 0: must be > 0"));
   CHECK_THAT(parseError(replaced(builtinText("spinnaker"), "synapse_types: 2", "synapse_types: 1")),

@@ -56,7 +56,7 @@ TEST_CASE("discretise-delays uses the target's dt and raises delays to its "
           "min_steps",
           "[passes][golden]") {
   ir::Graph g = test::makeFloatGraph();
-  g.dtMs = 0.5; // replaced by the target's 1 ms
+  g.dtMs = 0.05; // below the 0.1 ms it can tick: resampled at its 1 ms
   target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
   PassContext ctx(&spinnaker, "net.axon", kDefaultSeed);
   REQUIRE(test::errorText(runPass(g, ctx)) == "");
@@ -86,6 +86,18 @@ TEST_CASE("discretise-delays uses the target's dt and raises delays to its "
   // 3/10.
   CHECK(s.figure("discretise-delays", "max-error-ms") == 1.0);
   CHECK(s.figure("discretise-delays", "mean-error-ms") == Approx(0.3));
+}
+
+TEST_CASE("discretise-delays keeps a dt the target can tick at", "[passes]") {
+  ir::Graph g = test::makeFloatGraph();
+  g.dtMs = 0.5; // within SpiNNaker's [0.1, 1] ms
+  target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
+  PassContext ctx(&spinnaker, "net.axon", kDefaultSeed);
+  REQUIRE(test::errorText(runPass(g, ctx)) == "");
+  CHECK(g.dtMs == 0.5);
+  CHECK(g.projections[0].delaySteps ==
+        std::vector<uint32_t>{2, 6, 1, 20, 10, 124});
+  CHECK(g.projections[1].delaySteps == std::vector<uint32_t>{4, 8});
 }
 
 TEST_CASE("discretise-delays rounds to nearest (ties to even), floor or "
