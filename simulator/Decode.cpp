@@ -46,8 +46,10 @@ Decision decide(const TrialResult &result, uint32_t numSteps, double dtMs) {
   decision.score.assign(readout.size, 0.0);
   switch (readout.decoding) {
   case Decoding::FirstSpike: {
+    // A silent neuron counts as firing at T (grid point N), as the
+    // training engines score it: it ties with a spike at N.
     std::fill(decision.score.begin(), decision.score.end(),
-              -double(numSteps + 1));
+              -double(numSteps));
     if (const PopulationSpikes *spikes = findSpikes(result, readout.population))
       for (const SpikeEvent &s : spikes->spikes)
         if (s.neuron < readout.size)

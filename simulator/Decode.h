@@ -21,9 +21,9 @@ struct Decision {
 };
 
 /// Decides from a trial's readout and spikes over `numSteps` steps of
-/// `dtMs`. FirstSpike: the neuron that spikes first wins, a neuron that
-/// never spikes scores -(numSteps + 1) (it loses against any spike, ties
-/// with other silent ones); SpikeCount: most spikes; the voltage decodings
+/// `dtMs`. FirstSpike: the neuron that spikes first wins; a neuron that
+/// never spikes scores as a spike at grid point numSteps (time T), as in
+/// training; SpikeCount: most spikes; the voltage decodings
 /// average the trace with the loss weights of the training engines
 /// (trapezoid rule, exp(-t/T) or 1 - t/T weighting), or take its maximum.
 Decision decide(const TrialResult &result, uint32_t numSteps, double dtMs);

@@ -3,7 +3,6 @@
 
 #include "ir/Diagnostics.h"
 
-#include <tuple>
 
 namespace axon::sim {
 
@@ -27,13 +26,10 @@ llvm::Error checkTrialInput(const TrialInput &input,
           "channel {} is out of range for input '{}' of {} channels",
           event.channel, layout.inputs[event.input].name,
           layout.inputs[event.input].size);
-    if (e > 0) {
-      const InputEvent &prev = input.events[e - 1];
-      if (std::tie(event.step, event.input, event.channel) <
-          std::tie(prev.step, prev.input, prev.channel))
-        return makeError(fmt::format("input event {}", e),
-                             "events are not sorted by (step, input, channel)");
-    }
+    if (e > 0 && event.step < input.events[e - 1].step)
+      return makeError(fmt::format("input event {}", e),
+                       "events are not sorted by step ({} after {})",
+                       event.step, input.events[e - 1].step);
   }
   return llvm::Error::success();
 }

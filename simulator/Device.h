@@ -79,7 +79,8 @@ llvm::Expected<std::unique_ptr<Device>> createEmulator(llvm::StringRef family);
 llvm::Expected<std::string> configFamily(llvm::StringRef configBytes,
                                          llvm::StringRef location);
 
-/// Checks an input against a layout: events sorted, steps below numSteps,
+/// Checks an input against a layout: events sorted by step, steps below
+/// numSteps,
 /// inputs and channels in range. The error names the event.
 llvm::Error checkTrialInput(const TrialInput &input,
                             const DeviceLayout &layout);

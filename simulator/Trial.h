@@ -34,7 +34,9 @@ struct InputEvent {
 /// The stimulus of one trial, run from a reset device (all state zero).
 struct TrialInput {
   uint32_t numSteps = 0;
-  std::vector<InputEvent> events; ///< sorted by (step, input, channel)
+  /// Sorted by step; within a step in the order the stimulus had them
+  /// (arrivals of one step are added in this order).
+  std::vector<InputEvent> events;
   bool operator==(const TrialInput &) const = default;
 };
 

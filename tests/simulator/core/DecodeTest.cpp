@@ -21,8 +21,8 @@ TrialResult readoutOf(Decoding decoding, uint32_t size,
 
 } // namespace
 
-TEST_CASE("first-spike decoding: earliest wins, silent neurons lose, ties go "
-          "to the lowest index",
+TEST_CASE("first-spike decoding: earliest wins, silent neurons count as "
+          "firing at T, ties go to the lowest index",
           "[decode]") {
   // Neuron 2 fires at step 3, neuron 1 at step 5 then 2 (unsorted on
   // purpose: the earliest counts), neuron 0 never.
@@ -30,12 +30,15 @@ TEST_CASE("first-spike decoding: earliest wins, silent neurons lose, ties go "
                                 {{3, 2}, {5, 1}, {2, 1}}),
                       10, 1.0);
   CHECK(d.winner == 1);
-  CHECK(d.score == std::vector<double>{-11.0, -2.0, -3.0});
+  CHECK(d.score == std::vector<double>{-10.0, -2.0, -3.0});
   Decision tie =
       decide(readoutOf(Decoding::FirstSpike, 3, {}, {{4, 2}, {4, 1}}), 10, 1.0);
   CHECK(tie.winner == 1);
   Decision none = decide(readoutOf(Decoding::FirstSpike, 2), 10, 1.0);
   CHECK(none.winner == 0);
+  // A spike at T ties with silence: the lower index wins either way.
+  CHECK(decide(readoutOf(Decoding::FirstSpike, 2, {}, {{10, 1}}), 10, 1.0)
+            .winner == 0);
 }
 
 TEST_CASE("spike-count decoding counts only the readout's spikes", "[decode]") {
