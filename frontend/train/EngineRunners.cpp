@@ -6,6 +6,11 @@
 #include "frontend/eventprop/Validate.h"
 #include "ir/Diagnostics.h"
 
+#ifdef AXON_HAVE_CUDA_ENGINE
+#include "frontend/eventprop/cuda/CudaEngine.h"
+#include "frontend/eventprop/cuda/ExecutionTarget.h"
+#endif
+
 #include <algorithm>
 #include <memory>
 #include <thread>
@@ -131,10 +136,52 @@ private:
 
 } // namespace
 
+namespace {
+
+/// The time-stepped engine on the GPU, checked for a usable device up front
+/// so that `axon train --device cuda` fails before reading any data.
+llvm::Expected<EngineFactory> makeCudaEngineFactory() {
+#ifdef AXON_HAVE_CUDA_ENGINE
+  std::string why;
+  if (!eventprop::cuda::cudaDeviceAvailable(&why))
+    return makeError("--device", "cuda: {}", why);
+  return EngineFactory(
+      [](const eventprop::NetworkDesc &net) -> llvm::Expected<BatchRunner> {
+        if (llvm::Error err = eventprop::validate(net))
+          return err;
+        llvm::Expected<std::unique_ptr<eventprop::CudaEngine>> engine =
+            eventprop::CudaEngine::create();
+        if (!engine)
+          return engine.takeError();
+        return BatchRunner(EngineRunner(
+            std::shared_ptr<eventprop::Engine>(std::move(*engine)), net));
+      });
+#else
+  return makeError("--device", "cuda: this axon was built without the CUDA "
+                   "engine (no nvcc at configure time, or -DAXON_CUDA=OFF)");
+#endif
+}
+
+} // namespace
+
 llvm::Expected<EngineFactory> makeEngineFactory(llvm::StringRef engine,
-                                                unsigned threads) {
+                                                unsigned threads,
+                                                llvm::StringRef device) {
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
+  if (device != "cpu" && device != "cuda")
+    return makeError("--device", "'{}' is not a device: choose cpu or cuda",
+                     device.str());
+  if (device == "cuda") {
+    if (engine == "exact")
+      return makeError("--engine", "exact: the event-exact reference engine "
+                       "runs on the CPU only; use --engine cpu with --device "
+                       "cuda");
+    if (engine != "cpu")
+      return makeError("--engine", "'{}' is not an engine: choose cpu or exact",
+                       engine.str());
+    return makeCudaEngineFactory();
+  }
   if (engine == "exact")
     return EngineFactory(
         [threads](const eventprop::NetworkDesc &net)

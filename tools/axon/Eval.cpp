@@ -12,7 +12,7 @@ namespace axon::tool {
 
 Command addEvalCommand(CLI::App &root) {
   struct Options {
-    std::string checkpoint, split = "test", engine = "cpu";
+    std::string checkpoint, split = "test", engine = "cpu", device = "cpu";
     unsigned threads = 0;
   };
   auto o = std::make_shared<Options>();
@@ -24,6 +24,8 @@ Command addEvalCommand(CLI::App &root) {
       ->check(CLI::IsMember({"test", "valid", "train"}))
       ->capture_default_str();
   app->add_option("--engine", o->engine, "cpu or exact")->capture_default_str();
+  app->add_option("--device", o->device, "cpu, or cuda (GPU)")
+      ->capture_default_str();
   app->add_option("--threads", o->threads, "Worker threads (default: all)");
   return {app, [o] {
             llvm::Expected<train::Checkpoint> c =
@@ -41,7 +43,7 @@ Command addEvalCommand(CLI::App &root) {
             if (!net)
               return reportError(net.takeError());
             llvm::Expected<train::EngineFactory> factory =
-                train::makeEngineFactory(o->engine, o->threads);
+                train::makeEngineFactory(o->engine, o->threads, o->device);
             if (!factory)
               return reportError(factory.takeError());
             llvm::Expected<train::BatchRunner> run = (*factory)(*net);

@@ -50,7 +50,7 @@ private:
 
 Command addTrainCommand(CLI::App &root) {
   struct Options {
-    std::string model, out = "runs/train", engine = "cpu";
+    std::string model, out = "runs/train", engine = "cpu", device = "cpu";
     uint32_t epochs = 0;
     unsigned threads = 0;
     bool resume = false;
@@ -72,6 +72,9 @@ Command addTrainCommand(CLI::App &root) {
                   "cpu (time-stepped, default) or exact (event-exact "
                   "float64 reference)")
       ->capture_default_str();
+  app->add_option("--device", o->device,
+                  "cpu, or cuda to run the time-stepped engine on a GPU")
+      ->capture_default_str();
   app->add_flag("--resume", o->resume,
                 "Continue from OUT/checkpoint.axonckpt");
   return {app, [o] {
@@ -79,7 +82,7 @@ Command addTrainCommand(CLI::App &root) {
             if (!m)
               return reportError(m.takeError());
             llvm::Expected<train::EngineFactory> engine =
-                train::makeEngineFactory(o->engine, o->threads);
+                train::makeEngineFactory(o->engine, o->threads, o->device);
             if (!engine)
               return reportError(engine.takeError());
             auto bar = std::make_shared<ProgressBar>();
