@@ -58,7 +58,11 @@ MantissaRange mantissaRange(const WeightFormat &w) {
     r.maxShift = int(w.max_shift());
   } else {
     r.lo = -top;
-    r.minShift = w.exponent_offset() + w.min_exponent();
+    // The chip adds a tick's mantissas first and shifts the sum: a negative
+    // exponent floors the sum, not each weight, which the IR's per-synapse
+    // model (weights_int << exponent) cannot express. Exponents below 0 are
+    // therefore left unused, so that the IR's integers are the chip's.
+    r.minShift = w.exponent_offset() + std::max(w.min_exponent(), 0);
     r.maxShift = w.exponent_offset() + w.max_exponent();
   }
   return r;
