@@ -21,6 +21,25 @@ std::unique_ptr<Target> createLoihiTarget() {
 }
 
 namespace loihi {
+namespace {
+
+proto::CostTable costTable(const target::TargetDescription &desc) {
+  const auto &c = desc.data().costs();
+  proto::CostTable t;
+  t.set_cycles_per_step_budget(c.cycles_per_step_budget());
+  t.set_cycles_per_neuron_update(c.cycles_per_neuron_update());
+  t.set_cycles_per_synaptic_event(c.cycles_per_synaptic_event());
+  t.set_cycles_per_spike_sent(c.cycles_per_spike_sent());
+  t.set_cycles_per_packet_received(c.cycles_per_packet_received());
+  t.set_cycles_per_row_fetch(c.cycles_per_row_fetch());
+  t.set_picojoule_per_synaptic_op(c.picojoule_per_synaptic_op());
+  t.set_picojoule_per_neuron_update(c.picojoule_per_neuron_update());
+  t.set_picojoule_per_spike_sent(c.picojoule_per_spike_sent());
+  t.set_clock_mhz(c.clock_mhz());
+  return t;
+}
+
+} // namespace
 
 llvm::Expected<proto::LoihiConfig>
 buildLoihiConfig(const ir::Graph &g, const target::TargetDescription &desc) {
@@ -62,6 +81,7 @@ buildLoihiConfig(const ir::Graph &g, const target::TargetDescription &desc) {
   config.set_target_name(desc.name().str());
   config.set_target_hash(desc.hash());
   *config.mutable_format() = chipFormat(desc);
+  *config.mutable_costs() = costTable(desc);
   if (llvm::Error err = buildCoreTables(*ctx, config))
     return err;
   if (llvm::Error err = buildSynapseTables(*ctx, config))
