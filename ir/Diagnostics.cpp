@@ -37,4 +37,22 @@ llvm::Error withLocationPrefix(llvm::Error err, llvm::StringRef prefix) {
       });
 }
 
+llvm::Error appendNote(llvm::Error err, const std::string &note,
+                       const std::string &location) {
+  std::string other;
+  llvm::Error rest = llvm::handleErrors(
+      std::move(err),
+      [&](std::unique_ptr<DiagnosticError> d) -> llvm::Error {
+        d->message += "\n" + note;
+        return llvm::Error(std::move(d));
+      },
+      [&](const llvm::ErrorInfoBase &e) -> llvm::Error {
+        other = e.message();
+        return llvm::Error::success();
+      });
+  if (rest)
+    return rest;
+  return llvm::make_error<DiagnosticError>(location, other + "\n" + note);
+}
+
 } // namespace axon

@@ -69,6 +69,12 @@ private:
   std::vector<std::string> lines;
 };
 
+/// Appends `note` as a new line of the diagnostic in `err`; any other
+/// error becomes a diagnostic at `location` first, so the caller always
+/// gets one DiagnosticError.
+llvm::Error appendNote(llvm::Error err, const std::string &note,
+                       const std::string &location);
+
 /// Prefixes the location of every DiagnosticError inside `err` with
 /// `prefix` (e.g. the file name), leaving other errors unchanged.
 llvm::Error withLocationPrefix(llvm::Error err, llvm::StringRef prefix);

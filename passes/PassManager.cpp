@@ -21,27 +21,6 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// Appends `note` as a new line of the diagnostic in `err`; any other
-/// error becomes a diagnostic at `location` first, so the caller always
-/// gets one DiagnosticError.
-llvm::Error appendNote(llvm::Error err, const std::string &note,
-                       const std::string &location) {
-  std::string other;
-  llvm::Error rest = llvm::handleErrors(
-      std::move(err),
-      [&](std::unique_ptr<DiagnosticError> d) -> llvm::Error {
-        d->message += "\n" + note;
-        return llvm::Error(std::move(d));
-      },
-      [&](const llvm::ErrorInfoBase &e) -> llvm::Error {
-        other = e.message();
-        return llvm::Error::success();
-      });
-  if (rest)
-    return rest;
-  return llvm::make_error<DiagnosticError>(location, other + "\n" + note);
-}
-
 std::string levelRange(const Pass &pass) {
   if (pass.inputLevel() == pass.maxInputLevel())
     return fmt::format("{}", pass.inputLevel());

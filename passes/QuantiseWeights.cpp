@@ -53,7 +53,8 @@ MantissaRange mantissaRange(const WeightFormat &w) {
   double top = std::ldexp(1.0, int(w.bits()));
   r.hi = top - 1;
   if (w.scheme() == WeightFormat::MAGNITUDE_SHIFT) {
-    r.lo = -(top - 1);
+    r.hi = std::ldexp(1.0, int(w.bits() - w.headroom_bits())) - 1;
+    r.lo = -r.hi;
     r.minShift = 0;
     r.maxShift = int(w.max_shift());
   } else {
@@ -154,7 +155,6 @@ double largestWeightIncrement(const target::TargetDescription &target) {
   MantissaRange r = mantissaRange(target.data().weights());
   return std::ldexp(r.hi, r.maxShift);
 }
-
 llvm::ArrayRef<PassOption> QuantiseWeightsPass::options() const {
   return kOptions;
 }

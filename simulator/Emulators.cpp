@@ -25,7 +25,7 @@ llvm::Expected<std::string> configFamily(llvm::StringRef configBytes,
   llvm::StringRef magic = configBytes.take_front(8);
   if (magic == backends::loihi::loihiConfigMagic())
     return std::string("loihi");
-  if (magic == backends::spinnaker::spiNNakerConfigMagic())
+  if (magic == axon::spinnaker::spiNNakerConfigMagic())
     return std::string("spinnaker");
   return makeError(location.str(),
                        "not an emitted configuration: the file starts with "

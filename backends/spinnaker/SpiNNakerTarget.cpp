@@ -24,6 +24,7 @@
 #include <google/protobuf/text_format.h>
 
 #include <cassert>
+#include <cmath>
 #include <fmt/format.h>
 #include <optional>
 #include <set>
@@ -205,6 +206,18 @@ void fillHeader(const EmitContext &ctx, cfg::SpiNNakerConfig &config) {
   a->set_ring_entry_bits(ctx.layout.weightBits);
   config.set_cores_per_chip(ctx.coresPerChip());
   config.set_key_index_bits(ctx.keys.layout.indexBits);
+  const target::proto::Costs &from = t.costs();
+  cfg::Costs *costs = config.mutable_costs();
+  costs->set_cycles_per_step_budget(from.cycles_per_step_budget());
+  costs->set_cycles_per_neuron_update(from.cycles_per_neuron_update());
+  costs->set_cycles_per_synaptic_event(from.cycles_per_synaptic_event());
+  costs->set_cycles_per_spike_sent(from.cycles_per_spike_sent());
+  costs->set_cycles_per_packet_received(from.cycles_per_packet_received());
+  costs->set_cycles_per_row_fetch(from.cycles_per_row_fetch());
+  costs->set_picojoule_per_synaptic_op(from.picojoule_per_synaptic_op());
+  costs->set_picojoule_per_neuron_update(from.picojoule_per_neuron_update());
+  costs->set_picojoule_per_spike_sent(from.picojoule_per_spike_sent());
+  costs->set_clock_mhz(from.clock_mhz());
 }
 
 void fillInputsAndOutputs(const EmitContext &ctx,
@@ -227,6 +240,11 @@ void fillInputsAndOutputs(const EmitContext &ctx,
     m->set_decoding(static_cast<cfg::Decoding>(out.decoding));
     for (const std::string &name : out.classNames)
       m->add_class_names(name);
+    // A raw chip state unit is the IR's state unit shifted left by the
+    // difference in fractional bits (NeuronParams.cpp).
+    int shift = int(ctx.desc.data().neurons().state_frac_bits()) -
+                int(pop.fixed.stateFracBits);
+    m->set_state_scale(std::ldexp(pop.fixed.stateScale, -shift));
     for (uint32_t n = 0; n < pop.size; ++n) {
       m->add_chip(pop.placement.chip[n]);
       m->add_core(pop.placement.core[n]);

@@ -46,6 +46,10 @@ llvm::Error validateTarget(const proto::Target &t, llvm::StringRef location) {
   require(t.min_dt_ms() >= 0 && t.min_dt_ms() <= t.dt_ms(), "min_dt_ms",
           t.min_dt_ms(), fmt::format("must be in [0, dt_ms = {}]", t.dt_ms()));
 
+  require(t.weights().headroom_bits() < t.weights().bits(),
+          "weights.headroom_bits", t.weights().headroom_bits(),
+          fmt::format("must be below weights.bits ({})", t.weights().bits()));
+
   const proto::Resources &r = t.resources();
   require(r.neurons_per_core() > 0,
           "resources.neurons_per_core", r.neurons_per_core(), "must be > 0");

@@ -49,6 +49,7 @@ inline target::TargetDescription tinyTarget(const TinyResources &r) {
   res->set_synapse_header_bits(8);
   res->set_memory_word_bits(16);
   t.mutable_weights()->set_bits(2);
+  t.mutable_weights()->set_headroom_bits(0);
   t.mutable_weights()->set_synapse_types(2);
   target::proto::DelayFormat *d = t.mutable_delays();
   d->set_max_on_core_steps(8);

@@ -119,7 +119,7 @@ TEST_CASE("quantise-neurons fills the Loihi-like fixed blocks worked out by "
 TEST_CASE("quantise-neurons fills the SpiNNaker-like fixed blocks worked out "
           "by hand",
           "[passes][golden]") {
-  target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
+  target::TargetDescription spinnaker = test::spinnakerFullRange();
   ir::Graph g = test::quantiseGoldenGraph();
   REQUIRE(runNeurons(g, &spinnaker) == "");
 

@@ -29,6 +29,14 @@ changedTarget(llvm::StringRef name,
   return llvm::cantFail(target::TargetDescription::parse(text, "test-target"));
 }
 
+/// The SpiNNaker-like target with no headroom bits: the worked examples use
+/// the full 16-bit magnitude.
+inline target::TargetDescription spinnakerFullRange() {
+  return changedTarget("spinnaker", [](target::proto::Target &t) {
+    t.mutable_weights()->set_headroom_bits(0);
+  });
+}
+
 /// quantise-neurons then quantise-weights, each with its option text.
 inline llvm::Error quantise(ir::Graph &g, passes::PassContext &ctx,
                             llvm::StringRef neuronOptions = "",

@@ -128,7 +128,7 @@ TEST_CASE("quantise-weights gives the Loihi-like mantissas and exponents "
 TEST_CASE("quantise-weights gives the SpiNNaker-like magnitudes and shifts "
           "worked out by hand",
           "[passes][golden]") {
-  target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
+  target::TargetDescription spinnaker = test::spinnakerFullRange();
   ir::Graph g = test::quantiseGoldenGraph();
   PassContext ctx(&spinnaker, "net.axon", kDefaultSeed);
   REQUIRE(test::errorText(test::quantise(g, ctx)) == "");
@@ -162,7 +162,7 @@ TEST_CASE("a MAGNITUDE_SHIFT shift is shared per target population and sign",
           "[passes][golden]") {
   // P (CUBA_LIF, tau 20/5, threshold 1): s = 2^-28 (largest weight 1.0),
   // x = 11855780.4 w.
-  target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
+  target::TargetDescription spinnaker = test::spinnakerFullRange();
   ir::Graph g;
   g.level = ir::IRLevel::Discrete;
   g.inputs.push_back({"a", 2, {}});
@@ -210,6 +210,25 @@ TEST_CASE("a MAGNITUDE_SHIFT shift is shared per target population and sign",
           "is one per (core, synapse type), so projections into one "
           "population must share it; use scope=target");
   }
+}
+
+TEST_CASE("headroom bits leave room for a tick's sum of the largest weights",
+          "[passes][golden]") {
+  // The worked example above with 3 headroom bits (the shipped SpiNNaker
+  // description): magnitudes of at most 2^13 - 1, so in->hidden's shift
+  // rises from 8 to 11 and its magnitudes shrink eightfold (46312 / 8 =
+  // 5789); eight of the largest weights in one tick fit a 16-bit entry.
+  target::TargetDescription spinnaker = test::builtinTarget("spinnaker");
+  REQUIRE(spinnaker.data().weights().headroom_bits() == 3);
+  ir::Graph g = test::quantiseGoldenGraph();
+  PassContext ctx(&spinnaker, "net.axon", kDefaultSeed);
+  REQUIRE(test::errorText(test::quantise(g, ctx)) == "");
+  const ir::Projection &a = projection(g, "in->hidden");
+  CHECK(a.weightsInt == std::vector<int32_t>{5789, 2894, -1447, 4342});
+  CHECK(a.quantisation.exponent == 11);
+  for (const ir::Projection &p : g.projections)
+    for (int32_t w : p.weightsInt)
+      CHECK(std::abs(w) <= 8191);
 }
 
 TEST_CASE("scope=target shares one exponent per target population",
