@@ -32,5 +32,8 @@ Command addLowerCommand(CLI::App &root);
 Command addOptCommand(CLI::App &root);
 Command addEmitCommand(CLI::App &root);
 Command addDeployCommand(CLI::App &root);
+Command addEmulateCommand(CLI::App &root);
+Command addVerifyCommand(CLI::App &root);
+Command addDeviceServerCommand(CLI::App &root);
 
 } // namespace axon::tool

@@ -40,6 +40,9 @@ int main(int argc, char **argv) {
       addOptCommand(app),
       addEmitCommand(app),
       addDeployCommand(app),
+      addEmulateCommand(app),
+      addVerifyCommand(app),
+      addDeviceServerCommand(app),
   };
 
   // CLI11 would only say that a subcommand is required; name the culprit.

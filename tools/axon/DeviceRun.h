@@ -1,0 +1,64 @@
+//===- DeviceRun.h - What verify, emulate and eval share --------*- C++ -*-===//
+//
+// The pieces the commands that run a deployed network put together: the
+// trained network as a FLOAT graph with its training description (from a
+// checkpoint or a lowered IR file), the data set samples to run, the
+// emitted configuration in a deploy directory, and the device that runs
+// it: the in-process emulator of the configuration's family, or a remote
+// one (`--device tcp://host:port`).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "frontend/eventprop/Network.h"
+#include "frontend/model/model.pb.h"
+#include "ir/Graph.h"
+#include "simulator/Device.h"
+
+#include "llvm/Support/Error.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace axon::tool {
+
+/// A trained network as the float model.
+struct TrainedNetwork {
+  ir::Graph graph;          ///< FLOAT level
+  model::proto::Model model; ///< what it was trained from (its data set)
+  double trialMs = 0.0;
+};
+
+/// From a checkpoint (.axonckpt: lowered on the fly) or a lowered IR file
+/// (its provenance holds the model description and the trial length).
+llvm::Expected<TrainedNetwork> loadTrainedNetwork(llvm::StringRef path);
+
+struct Samples {
+  std::vector<eventprop::Sample> samples;
+  double durationMs = 0.0; ///< the split's trial length
+};
+
+/// The first `limit` samples (0: all) of split `split` of the data set of
+/// `model`, or of the model description file `datasetFile` when given.
+llvm::Expected<Samples> loadSamples(const model::proto::Model &model,
+                                    llvm::StringRef datasetFile,
+                                    llvm::StringRef split, uint32_t limit);
+
+/// An emitted configuration file.
+struct ConfigFile {
+  std::string path;
+  std::string bytes;
+};
+
+/// `dirOrFile` is a deploy directory holding one *.axoncfg, or the file.
+llvm::Expected<ConfigFile> readConfigFile(llvm::StringRef dirOrFile);
+
+/// A device loaded with `config`: the in-process emulator of its family
+/// when `deviceSpec` is empty, else the remote device at tcp://host:port
+/// (`timeout` for connecting and each reply).
+llvm::Expected<std::unique_ptr<sim::Device>>
+openDevice(llvm::StringRef deviceSpec, const ConfigFile &config,
+           std::chrono::milliseconds timeout);
+
+} // namespace axon::tool

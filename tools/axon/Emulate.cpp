@@ -1,0 +1,188 @@
+//===- Emulate.cpp - `axon emulate`: a deployed network on its chip -------===//
+//
+//   axon emulate DEPLOY_DIR (--model MODEL | --dataset FILE) [--samples N]
+//                [--device tcp://host:port] [--json FILE]
+//
+// Runs the emitted configuration alone, on the in-process emulator of its
+// family or on a remote device, over a data set split: the chip's accuracy
+// and, per core, the cycles, the busiest tick against the real-time
+// budget, synaptic events, spikes and the energy estimate.
+//===----------------------------------------------------------------------===//
+#include "tools/axon/Command.h"
+#include "tools/axon/DeviceRun.h"
+
+#include "frontend/model/ModelDescription.h"
+#include "ir/AtomicFile.h"
+#include "ir/Diagnostics.h"
+#include "simulator/Decode.h"
+#include "simulator/Stimulus.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace axon::tool {
+
+namespace {
+
+void addCore(sim::CoreCounters &total, const sim::CoreCounters &c) {
+  total.cycles += c.cycles;
+  total.maxStepCycles = std::max(total.maxStepCycles, c.maxStepCycles);
+  total.overruns += c.overruns;
+  total.neuronUpdates += c.neuronUpdates;
+  total.synapticEvents += c.synapticEvents;
+  total.spikesSent += c.spikesSent;
+  total.packetsReceived += c.packetsReceived;
+  total.rowFetches += c.rowFetches;
+  total.overflows += c.overflows;
+  total.energyPicojoule += c.energyPicojoule;
+}
+
+} // namespace
+
+Command addEmulateCommand(CLI::App &root) {
+  struct Options {
+    std::string deploy, model, dataset, split = "test", device, json;
+    uint32_t samples = 0;
+    double deviceTimeout = 30.0;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App *app = root.add_subcommand(
+      "emulate", "Run a deployed configuration on its emulator (or a remote "
+                 "device) over a data set: accuracy, cycles, energy");
+  app->add_option("deploy", o->deploy,
+                  "Deploy directory (or its .axoncfg file)")
+      ->required();
+  app->add_option("--model", o->model,
+                  "Checkpoint or lowered IR whose data set to use");
+  app->add_option("--dataset", o->dataset,
+                  "Model description whose data set to use");
+  app->add_option("--split", o->split, "test, valid or train")
+      ->check(CLI::IsMember({"test", "valid", "train"}))
+      ->capture_default_str();
+  app->add_option("--samples", o->samples,
+                  "Use the first N samples of the split (default: all)");
+  app->add_option("--device", o->device,
+                  "Run on a remote device at tcp://host:port");
+  app->add_option("--device-timeout", o->deviceTimeout,
+                  "Seconds to wait for each reply of a remote device")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app->add_option("--json", o->json, "Also write the figures as JSON here");
+  return {app, [o] {
+            if (o->model.empty() && o->dataset.empty())
+              return reportError(makeError(
+                  "emulate", "give --model or --dataset to say which data "
+                             "set to run"));
+            model::proto::Model model;
+            double trialMs = 0.0;
+            if (!o->model.empty()) {
+              llvm::Expected<TrainedNetwork> net = loadTrainedNetwork(o->model);
+              if (!net)
+                return reportError(net.takeError());
+              model = net->model;
+              trialMs = net->trialMs;
+            }
+            llvm::Expected<Samples> samples =
+                loadSamples(model, o->dataset, o->split, o->samples);
+            if (!samples)
+              return reportError(samples.takeError());
+            if (!(trialMs > 0))
+              trialMs = samples->durationMs;
+            llvm::Expected<ConfigFile> config = readConfigFile(o->deploy);
+            if (!config)
+              return reportError(config.takeError());
+            llvm::Expected<std::unique_ptr<sim::Device>> device = openDevice(
+                o->device, *config,
+                std::chrono::milliseconds(int64_t(o->deviceTimeout * 1000)));
+            if (!device)
+              return reportError(device.takeError());
+            const sim::DeviceLayout &layout = (*device)->layout();
+            const uint32_t steps =
+                uint32_t(std::max<long long>(1, std::llround(trialMs / layout.dtMs)));
+
+            uint64_t correct = 0;
+            std::vector<sim::CoreCounters> cores;
+            uint64_t events = 0, spikes = 0;
+            auto start = std::chrono::steady_clock::now();
+            for (size_t s = 0; s < samples->samples.size(); ++s) {
+              const eventprop::Sample &sample = samples->samples[s];
+              llvm::Expected<sim::TrialResult> r = (*device)->run(
+                  sim::binSample(sample, layout.dtMs, steps));
+              if (!r)
+                return reportError(appendNote(
+                    r.takeError(), fmt::format("note: sample {}", s),
+                    (*device)->describe()));
+              correct += sim::decide(*r, steps, layout.dtMs).winner ==
+                         sample.label;
+              events += r->counters.synapticEvents;
+              spikes += r->counters.spikes;
+              if (cores.empty())
+                cores = r->counters.cores;
+              else
+                for (size_t k = 0; k < cores.size() && k < r->counters.cores.size(); ++k)
+                  addCore(cores[k], r->counters.cores[k]);
+            }
+            double seconds = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+            const size_t n = samples->samples.size();
+            const double accuracy = n ? double(correct) / n : 0.0;
+            fmt::print("{} on {}: {} samples of {} steps ({} ms ticks)\n",
+                       config->path, (*device)->describe(), n, steps,
+                       layout.dtMs);
+            fmt::print("  accuracy {:.4f}; {:.2f} s, {:.1f} M synaptic "
+                       "events/s\n",
+                       accuracy, seconds, seconds > 0 ? events / seconds / 1e6 : 0.0);
+            fmt::print("  {:>4} {:>4} {:>14} {:>12} {:>9} {:>14} {:>10} "
+                       "{:>12}\n",
+                       "chip", "core", "cycles/trial", "busiest tick",
+                       "overruns", "syn.events/tr", "spikes/tr", "energy uJ/tr");
+            double energy = 0.0;
+            for (const sim::CoreCounters &c : cores) {
+              energy += c.energyPicojoule;
+              fmt::print("  {:>4} {:>4} {:>14.0f} {:>12} {:>9} {:>14.0f} "
+                         "{:>10.1f} {:>12.4f}\n",
+                         c.chip, c.core, double(c.cycles) / std::max<size_t>(n, 1),
+                         c.maxStepCycles, c.overruns,
+                         double(c.synapticEvents) / std::max<size_t>(n, 1),
+                         double(c.spikesSent) / std::max<size_t>(n, 1),
+                         c.energyPicojoule / std::max<size_t>(n, 1) * 1e-6);
+            }
+            if (!o->json.empty()) {
+              namespace json = llvm::json;
+              json::Array coreArray;
+              for (const sim::CoreCounters &c : cores)
+                coreArray.push_back(json::Object{
+                    {"chip", int64_t(c.chip)},
+                    {"core", int64_t(c.core)},
+                    {"cycles", int64_t(c.cycles)},
+                    {"max_step_cycles", int64_t(c.maxStepCycles)},
+                    {"overruns", int64_t(c.overruns)},
+                    {"synaptic_events", int64_t(c.synapticEvents)},
+                    {"spikes_sent", int64_t(c.spikesSent)},
+                    {"energy_pj", c.energyPicojoule}});
+              json::Object doc{{"samples", int64_t(n)},
+                               {"accuracy", accuracy},
+                               {"steps", int64_t(steps)},
+                               {"dt_ms", layout.dtMs},
+                               {"synaptic_events", int64_t(events)},
+                               {"spikes", int64_t(spikes)},
+                               {"energy_pj", energy},
+                               {"seconds", seconds},
+                               {"cores", std::move(coreArray)}};
+              std::string text;
+              llvm::raw_string_ostream os(text);
+              os << llvm::formatv("{0:2}", json::Value(std::move(doc)));
+              os.flush();
+              if (llvm::Error err = writeFileAtomically(o->json, text + "\n"))
+                return reportError(std::move(err));
+            }
+            return 0;
+          }};
+}
+
+} // namespace axon::tool
