@@ -49,9 +49,11 @@ struct ProjectionDesc {
   uint32_t post = 0;
   bool learnWeights = true;
   bool learnDelays = false;
-  /// Delays are clamped to [0, maxDelaySteps] after each update; this also
-  /// sizes the delay ring buffers (maxDelaySteps + 1 slots).
+  /// Delays are clamped to [minDelaySteps, maxDelaySteps] after each
+  /// update; the maximum also sizes the delay ring buffers (maxDelaySteps +
+  /// 1 slots).
   uint32_t maxDelaySteps = 0;
+  uint32_t minDelaySteps = 0;
 };
 
 enum class LossKind : uint8_t {

@@ -165,11 +165,21 @@ llvm::Error validateModel(const Model &m, llvm::StringRef location) {
     else if (d.init_max_ms() > d.max_ms())
       diag.report(loc, "delays.init_max_ms = {}: exceeds delays.max_ms = {}",
                   d.init_max_ms(), d.max_ms());
+    if (!nonNegative(d.min_ms()) || d.min_ms() > d.max_ms())
+      diag.report(loc, "delays.min_ms = {}: must be in [0, max_ms = {}]",
+                  d.min_ms(), d.max_ms());
+    else if (d.init_min_ms() < d.min_ms())
+      diag.report(loc, "delays.init_min_ms = {}: below delays.min_ms = {}",
+                  d.init_min_ms(), d.min_ms());
     if (d.learn() && d.max_ms() <= 0)
       diag.report(loc, "delays.learn is set but delays.max_ms = {}: learnable "
                        "delays need a maximum",
                   d.max_ms());
   }
+
+  if (m.weight_bits() == 1 || m.weight_bits() > 24)
+    diag.report("model", "weight_bits = {}: must be 0 (off) or in [2, 24]",
+                m.weight_bits());
 
   const proto::Optimiser &o = m.optimiser();
   if (!positive(o.learning_rate()))
@@ -241,6 +251,9 @@ buildNetwork(const Model &m, uint32_t numInputs, uint32_t numClasses,
     d.learnDelays = p.delays().learn();
     d.maxDelaySteps =
         static_cast<uint32_t>(std::floor(p.delays().max_ms() / net.dt + 1e-9));
+    d.minDelaySteps = std::min(
+        d.maxDelaySteps,
+        static_cast<uint32_t>(std::ceil(p.delays().min_ms() / net.dt - 1e-9)));
     net.projections.push_back(d);
   }
   const proto::Loss &l = m.loss();

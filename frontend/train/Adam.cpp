@@ -30,7 +30,7 @@ void Adam::step(const eventprop::NetworkDesc &net,
     if (proj.learnWeights)
       update(r.weightOffset, r.count, s.weightRate, -HUGE_VALF, HUGE_VALF);
     if (proj.learnDelays && s.delayRate > 0)
-      update(r.delayOffset, r.count, s.delayRate, 0.f,
+      update(r.delayOffset, r.count, s.delayRate, float(proj.minDelaySteps),
              float(proj.maxDelaySteps));
   }
 }

@@ -1,5 +1,6 @@
 //===- Trainer.cpp - Epochs, batches, Adam, checkpoints, metrics ----------===//
 #include "frontend/train/Trainer.h"
+#include "frontend/train/WeightGrid.h"
 
 #include "frontend/data/Random.h"
 #include "frontend/model/ModelDescription.h"
@@ -165,6 +166,17 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
   adam.steps = c.adam_step();
   std::vector<float> grads(params.size());
 
+  // Quantisation-aware training runs the engine on `onGrid`, a copy of the
+  // float parameters with the weights rounded (WeightGrid.h).
+  const uint32_t weightBits = m.weight_bits();
+  std::vector<float> onGrid;
+  auto engineParams = [&](llvm::ArrayRef<float> p) -> llvm::ArrayRef<float> {
+    if (weightBits == 0)
+      return p;
+    snapWeights(net, layout, weightBits, p, onGrid);
+    return onGrid;
+  };
+
   const model::proto::Optimiser &opt = m.optimiser();
   uint64_t hiddenNeurons = 0;
   for (size_t l = 0; l + 1 < net.layers.size(); ++l)
@@ -189,7 +201,8 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
       for (size_t i = b * batchSize;
            i < std::min(order.size(), (b + 1) * batchSize); ++i)
         batch.push_back(split.samples[order[i]]);
-      llvm::Expected<BatchOutcome> out = (*runner)(params, batch, grads);
+      llvm::Expected<BatchOutcome> out =
+          (*runner)(engineParams(params), batch, grads);
       if (!out)
         return out.takeError();
       for (float g : grads)
@@ -223,7 +236,8 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
     double validAccuracy = -1;
     if (td->valid) {
       llvm::Expected<Evaluation> ev =
-          evaluate(*runner, params, td->valid->samples, batchSize);
+          evaluate(*runner, engineParams(params), td->valid->samples,
+                   batchSize);
       if (!ev)
         return ev.takeError();
       validAccuracy = ev->accuracy;
@@ -256,7 +270,8 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
                                          c.best_valid_accuracy()));
       c.set_best_epoch(epoch + 1);
       c.set_epochs_since_best(0);
-      c.mutable_best_params()->Assign(params.begin(), params.end());
+      llvm::ArrayRef<float> kept = engineParams(params);
+      c.mutable_best_params()->Assign(kept.begin(), kept.end());
     } else {
       c.set_epochs_since_best(c.epochs_since_best() + 1);
       stopped = m.early_stop_patience() > 0 &&
@@ -279,7 +294,7 @@ llvm::Expected<TrainResult> trainModel(const model::proto::Model &m,
 
   std::vector<float> best(c.best_params().begin(), c.best_params().end());
   if (best.empty())
-    best = params;
+    best = engineParams(params).vec();
   llvm::Expected<Evaluation> test =
       evaluate(*runner, best, td->test.samples, batchSize);
   if (!test)

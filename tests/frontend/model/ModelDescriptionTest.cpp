@@ -62,6 +62,7 @@ TEST_CASE("a valid model builds the engine's network description",
   CHECK(net->projections[2].post == 1);
   CHECK(net->projections[0].learnDelays);
   CHECK(net->projections[0].maxDelaySteps == 15);
+  CHECK(net->projections[0].minDelaySteps == 0);
 
   llvm::Expected<eventprop::NetworkDesc> wrongClasses =
       model::buildNetwork(*m, 2, 3, 40.0, "m.pbtxt");
@@ -89,6 +90,12 @@ TEST_CASE("bad model files are rejected naming file, field and value",
   CHECK_THAT(validationError(replaced("target: \"out\"", "target: \"nowhere\"")),
              Catch::Contains("projection 'h-out': target = 'nowhere': not a "
                              "layer name"));
+  CHECK_THAT(validationError(replaced("max_ms: 15", "max_ms: 15 min_ms: 20")),
+             Catch::Contains("projection 'in-h': delays.min_ms = 20: must be "
+                             "in [0, max_ms = 15]"));
+  CHECK_THAT(validationError(replaced("max_ms: 15", "max_ms: 15 min_ms: 1")),
+             Catch::Contains("projection 'in-h': delays.init_min_ms = 0: "
+                             "below delays.min_ms = 1"));
   CHECK_THAT(validationError(replaced("max_ms: 15", "max_ms: 2")),
              Catch::Contains("projection 'in-h': delays.init_max_ms = 5: "
                              "exceeds delays.max_ms = 2"));

@@ -61,6 +61,29 @@ TEST_CASE("sequence detection is solved with learned delays and not without",
   }
 }
 
+// A chip that cannot deliver in the spike's own step needs delays of at
+// least one step: delays.min_ms keeps every learned delay there.
+TEST_CASE("learned delays stay within [min_ms, max_ms]", "[train]") {
+  model::Model m = exampleModel("sequence.train.pbtxt");
+  model::proto::Delays *d = m.mutable_projections(0)->mutable_delays();
+  d->set_min_ms(3);
+  d->set_init_min_ms(3);
+  d->set_init_max_ms(3);
+  train::TrainOptions o;
+  train::TrainResult r = trainOrFail(m, "cpu", o);
+  const auto &params = r.checkpoint.params();
+  // 2 inputs x 2 readouts: weights, then delays (steps of 1 ms).
+  REQUIRE(params.size() == 8);
+  bool moved = false;
+  for (int k = 4; k < 8; ++k) {
+    CHECK(params[k] >= 3.0f);
+    CHECK(params[k] <= 15.0f);
+    moved |= params[k] > 3.0f;
+  }
+  CHECK(moved);
+  CHECK(r.testAccuracy >= 0.99);
+}
+
 // Check that a short Yin-Yang run learns well above chance (1/3): two
 // epochs on 1000 training samples.
 TEST_CASE("a short Yin-Yang run learns", "[train]") {
