@@ -4,15 +4,60 @@
 #include "frontend/model/ModelDescription.h"
 #include "frontend/train/EngineRunners.h"
 #include "frontend/train/TrainingData.h"
+#include "frontend/lower/LowerToIR.h"
+#include "ir/AtomicFile.h"
 #include "ir/Diagnostics.h"
+#include "simulator/Decode.h"
+#include "simulator/Stimulus.h"
+#include "simulator/metrics/MetricsReport.h"
+#include "simulator/reference/ReferenceSimulator.h"
+
+#include <cmath>
 
 #include <fmt/core.h>
 
 namespace axon::tool {
 
+namespace {
+
+/// NeuroBench's figures of the lowered float model on `samples`: the
+/// reference simulator runs the graph spike for spike as the engine does.
+llvm::Expected<sim::metrics::Metrics>
+floatModelMetrics(const train::Checkpoint &c,
+                  llvm::ArrayRef<eventprop::Sample> samples,
+                  llvm::StringRef location) {
+  llvm::Expected<ir::Graph> g = lower::lowerCheckpoint(c, location);
+  if (!g)
+    return g.takeError();
+  llvm::Expected<std::unique_ptr<sim::reference::ReferenceSimulator>> sim =
+      sim::reference::ReferenceSimulator::create(*g, {}, location);
+  if (!sim)
+    return sim.takeError();
+  llvm::Expected<sim::metrics::MetricsAccumulator> acc =
+      sim::metrics::MetricsAccumulator::create(*g);
+  if (!acc)
+    return acc.takeError();
+  const uint32_t steps = uint32_t(
+      std::max<long long>(1, std::llround(c.duration_ms() / g->dtMs)));
+  for (const eventprop::Sample &sample : samples) {
+    sim::TrialInput input = sim::binSample(sample, g->dtMs, steps);
+    llvm::Expected<sim::TrialResult> r = (*sim)->run(input);
+    if (!r)
+      return r.takeError();
+    int32_t decision = sim::decide(*r, steps, g->dtMs).winner;
+    if (llvm::Error err = acc->add(input, *r, sample.label, decision))
+      return err;
+  }
+  return acc->metrics();
+}
+
+} // namespace
+
 Command addEvalCommand(CLI::App &root) {
   struct Options {
-    std::string checkpoint, split = "test", engine = "cpu", device = "cpu";
+    std::string checkpoint, split = "test", engine = "cpu", device = "cpu",
+        json;
+    bool metrics = true;
     unsigned threads = 0;
   };
   auto o = std::make_shared<Options>();
@@ -27,6 +72,10 @@ Command addEvalCommand(CLI::App &root) {
   app->add_option("--device", o->device, "cpu, or cuda (GPU)")
       ->capture_default_str();
   app->add_option("--threads", o->threads, "Worker threads (default: all)");
+  app->add_flag("--metrics,!--no-metrics", o->metrics,
+                "Also report NeuroBench's metrics of the lowered float model "
+                "(default on)");
+  app->add_option("--json", o->json, "Write the metrics as JSON here");
   return {app, [o] {
             llvm::Expected<train::Checkpoint> c =
                 train::readCheckpoint(o->checkpoint);
@@ -61,6 +110,19 @@ Command addEvalCommand(CLI::App &root) {
                        "{:.4f}\n",
                        o->checkpoint, o->split, ev->accuracy, ev->samples,
                        ev->loss);
+            if (!o->metrics)
+              return 0;
+            llvm::Expected<sim::metrics::Metrics> figures =
+                floatModelMetrics(*c, split->samples, o->checkpoint);
+            if (!figures)
+              return reportError(figures.takeError());
+            fmt::print("{}", sim::metrics::formatMetricsTable(
+                                 {{"float", *figures}}));
+            if (!o->json.empty())
+              if (llvm::Error err = writeFileAtomically(
+                      o->json, sim::metrics::metricsJson(
+                                   {{"float", *figures}}) + "\n"))
+                return reportError(std::move(err));
             return 0;
           }};
 }
