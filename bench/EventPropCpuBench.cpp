@@ -16,11 +16,12 @@
 // hand, linking LLVMSupport statically as the CMake build does (-lLLVM-14
 // instead works too but adds ~46 MiB of RSS for the shared library's
 // relocations alone):
-//   g++ -O3 -march=x86-64-v2 -std=c++20 -I. -isystem /usr/lib/llvm-14/include \
-//     bench/EventPropCpuBench.cpp frontend/eventprop/*.cpp \
-//     frontend/eventprop/cpu/*.cpp /usr/lib/llvm-14/lib/libLLVMSupport.a \
+//   g++ -O3 -march=x86-64-v2 -std=c++20 -I. -isystem /usr/lib/llvm-14/include
+//     bench/EventPropCpuBench.cpp frontend/eventprop/*.cpp
+//     frontend/eventprop/cpu/*.cpp /usr/lib/llvm-14/lib/libLLVMSupport.a
 //     /usr/lib/llvm-14/lib/libLLVMDemangle.a -lz -ltinfo -lfmt -pthread
-//   ./a.out [repeats]
+//   ./a.out [repeats] [generic]
+// (one command; it also needs ir/Diagnostics.cpp for the engine's errors).
 //===----------------------------------------------------------------------===//
 #include "frontend/eventprop/cpu/CpuEngine.h"
 #include "frontend/eventprop/cpu/RowKernels.h"
