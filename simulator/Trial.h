@@ -126,4 +126,12 @@ struct TrialResult {
 /// Adds `core` into `total`'s totals (not into total.cores).
 void accumulate(DeviceCounters &total, const CoreCounters &core);
 
+/// Adds one core's figures of another trial into `total` (the busiest tick
+/// is the larger of the two).
+void addCore(CoreCounters &total, const CoreCounters &core);
+
+/// Adds the counters of another trial into `total`, core by core (cores in
+/// the same order, as one configuration reports them).
+void addTrial(DeviceCounters &total, const DeviceCounters &trial);
+
 } // namespace axon::sim

@@ -134,34 +134,6 @@ struct CountCorrelation {
   }
 };
 
-void addCounters(DeviceCounters &total, const DeviceCounters &trial) {
-  if (total.cores.empty())
-    total.cores = trial.cores;
-  else
-    for (size_t k = 0; k < total.cores.size() && k < trial.cores.size(); ++k) {
-      CoreCounters &c = total.cores[k];
-      const CoreCounters &t = trial.cores[k];
-      c.cycles += t.cycles;
-      c.maxStepCycles = std::max(c.maxStepCycles, t.maxStepCycles);
-      c.overruns += t.overruns;
-      c.neuronUpdates += t.neuronUpdates;
-      c.synapticEvents += t.synapticEvents;
-      c.spikesSent += t.spikesSent;
-      c.packetsReceived += t.packetsReceived;
-      c.rowFetches += t.rowFetches;
-      c.overflows += t.overflows;
-      c.energyPicojoule += t.energyPicojoule;
-    }
-  total.steps += trial.steps;
-  total.neuronUpdates += trial.neuronUpdates;
-  total.synapticEvents += trial.synapticEvents;
-  total.spikes += trial.spikes;
-  total.overflows += trial.overflows;
-  total.overruns += trial.overruns;
-  total.maxStepCycles = std::max(total.maxStepCycles, trial.maxStepCycles);
-  total.energyPicojoule += trial.energyPicojoule;
-}
-
 struct Stage {
   std::string element;
   ir::Graph graph;
@@ -312,7 +284,7 @@ llvm::Expected<VerifyReport> verify(const ir::Graph &floatGraph,
       if (llvm::Error err =
               chipMetrics->add(chipInput, *c, sample.label, cd.winner))
         return err;
-    addCounters(report.chipCounters, c->counters);
+    addTrial(report.chipCounters, c->counters);
 
     for (const PopulationSpikes &p : f->populations) {
       const PopulationSpikes *q = findPopulation(*c, p.population);

@@ -1,4 +1,5 @@
 //===- DeployCliTest.cpp - axon deploy / opt / emit from the command line -===//
+#include "support/CliFiles.h"
 #include "support/RunTool.h"
 
 #include <catch2/catch.hpp>
@@ -11,24 +12,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string source(const std::string &rel) {
-  return std::string(AXON_SOURCE_DIR) + "/" + rel;
-}
+std::string source(const std::string &rel) { return sourceFile(rel); }
 
 fs::path scratch(const char *what) {
-  fs::path dir = fs::temp_directory_path() /
-                 (std::string("axon-deploy-") + what + "-" +
-                  std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string readText(const fs::path &p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return scratchDir(std::string("deploy-") + what);
 }
 
 /// A copy of a built-in description with some lines replaced.

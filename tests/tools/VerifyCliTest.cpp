@@ -3,6 +3,7 @@
 // End to end from the command line: trained networks deployed, emulated and
 // verified against their float models, in process and over TCP.
 //===----------------------------------------------------------------------===//
+#include "support/CliFiles.h"
 #include "support/RunTool.h"
 
 #include <catch2/catch.hpp>
@@ -21,24 +22,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string source(const std::string &rel) {
-  return std::string(AXON_SOURCE_DIR) + "/" + rel;
-}
+std::string source(const std::string &rel) { return sourceFile(rel); }
 
 fs::path scratch(const char *what) {
-  fs::path dir = fs::temp_directory_path() /
-                 (std::string("axon-verify-") + what + "-" +
-                  std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string readText(const fs::path &p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return scratchDir(std::string("verify-") + what);
 }
 
 /// Trains `model` (examples/<model>.train.pbtxt with `flags`) into `dir`

@@ -26,23 +26,6 @@
 
 namespace axon::tool {
 
-namespace {
-
-void addCore(sim::CoreCounters &total, const sim::CoreCounters &c) {
-  total.cycles += c.cycles;
-  total.maxStepCycles = std::max(total.maxStepCycles, c.maxStepCycles);
-  total.overruns += c.overruns;
-  total.neuronUpdates += c.neuronUpdates;
-  total.synapticEvents += c.synapticEvents;
-  total.spikesSent += c.spikesSent;
-  total.packetsReceived += c.packetsReceived;
-  total.rowFetches += c.rowFetches;
-  total.overflows += c.overflows;
-  total.energyPicojoule += c.energyPicojoule;
-}
-
-} // namespace
-
 Command addEmulateCommand(CLI::App &root) {
   struct Options {
     std::string deploy, model, dataset, split = "test", device, json;
@@ -105,8 +88,7 @@ Command addEmulateCommand(CLI::App &root) {
                 uint32_t(std::max<long long>(1, std::llround(trialMs / layout.dtMs)));
 
             uint64_t correct = 0;
-            std::vector<sim::CoreCounters> cores;
-            uint64_t events = 0, spikes = 0;
+            sim::DeviceCounters totals;
             auto start = std::chrono::steady_clock::now();
             for (size_t s = 0; s < samples->samples.size(); ++s) {
               const eventprop::Sample &sample = samples->samples[s];
@@ -118,14 +100,11 @@ Command addEmulateCommand(CLI::App &root) {
                     (*device)->describe()));
               correct += sim::decide(*r, steps, layout.dtMs).winner ==
                          sample.label;
-              events += r->counters.synapticEvents;
-              spikes += r->counters.spikes;
-              if (cores.empty())
-                cores = r->counters.cores;
-              else
-                for (size_t k = 0; k < cores.size() && k < r->counters.cores.size(); ++k)
-                  addCore(cores[k], r->counters.cores[k]);
+              sim::addTrial(totals, r->counters);
             }
+            const std::vector<sim::CoreCounters> &cores = totals.cores;
+            const uint64_t events = totals.synapticEvents,
+                           spikes = totals.spikes;
             double seconds = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - start)
                                  .count();
