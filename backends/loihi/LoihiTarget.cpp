@@ -23,10 +23,13 @@ std::unique_ptr<Target> createLoihiTarget() {
 namespace loihi {
 namespace {
 
-proto::CostTable costTable(const target::TargetDescription &desc) {
+/// The description's costs, with the real-time budget of the chip's tick
+/// (`tickMs`, the graph's dt: it may be shorter than the description's).
+proto::CostTable costTable(const target::TargetDescription &desc,
+                           double tickMs) {
   const auto &c = desc.data().costs();
   proto::CostTable t;
-  t.set_cycles_per_step_budget(c.cycles_per_step_budget());
+  t.set_cycles_per_step_budget(desc.cyclesPerTickBudget(tickMs));
   t.set_cycles_per_neuron_update(c.cycles_per_neuron_update());
   t.set_cycles_per_synaptic_event(c.cycles_per_synaptic_event());
   t.set_cycles_per_spike_sent(c.cycles_per_spike_sent());
@@ -81,7 +84,7 @@ buildLoihiConfig(const ir::Graph &g, const target::TargetDescription &desc) {
   config.set_target_name(desc.name().str());
   config.set_target_hash(desc.hash());
   *config.mutable_format() = chipFormat(desc);
-  *config.mutable_costs() = costTable(desc);
+  *config.mutable_costs() = costTable(desc, g.dtMs);
   if (llvm::Error err = buildCoreTables(*ctx, config))
     return err;
   if (llvm::Error err = buildSynapseTables(*ctx, config))

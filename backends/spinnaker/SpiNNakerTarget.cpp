@@ -208,7 +208,10 @@ void fillHeader(const EmitContext &ctx, cfg::SpiNNakerConfig &config) {
   config.set_key_index_bits(ctx.keys.layout.indexBits);
   const target::proto::Costs &from = t.costs();
   cfg::Costs *costs = config.mutable_costs();
-  costs->set_cycles_per_step_budget(from.cycles_per_step_budget());
+  // The budget of the chip's tick (the graph's dt), not of the
+  // description's default step.
+  costs->set_cycles_per_step_budget(
+      ctx.desc.cyclesPerTickBudget(ctx.g.dtMs));
   costs->set_cycles_per_neuron_update(from.cycles_per_neuron_update());
   costs->set_cycles_per_synaptic_event(from.cycles_per_synaptic_event());
   costs->set_cycles_per_spike_sent(from.cycles_per_spike_sent());

@@ -115,6 +115,23 @@ TEST_CASE("loihi emitter writes the header and the chip format",
   CHECK(f.max_delay() == 62); // min(max_on_core_steps 62, 2^6 - 1)
   CHECK(f.max_refractory_steps() == 63);
   CHECK(c.notes_size() == 0); // every integer of the graph is exact
+  // The description's costs, the budget for the graph's 1 ms tick.
+  CHECK(c.costs().cycles_per_step_budget() == 100000);
+  CHECK(c.costs().cycles_per_synaptic_event() == 1);
+  CHECK(c.costs().picojoule_per_synaptic_op() == 23.6);
+}
+
+TEST_CASE("loihi emitter scales the real-time budget to the graph's tick",
+          "[loihi]") {
+  // A graph on a 0.25 ms grid runs 0.25 ms ticks: a quarter of the 1 ms
+  // budget of 100,000 cycles.
+  target::TargetDescription desc = test::loihiTarget();
+  ir::Graph g = test::goldenLoihiGraph(desc);
+  g.dtMs = 0.25;
+  llvm::Expected<proto::LoihiConfig> c = buildLoihiConfig(g, desc);
+  REQUIRE(test::errorText(c) == "");
+  CHECK(c->dt_ms() == 0.25);
+  CHECK(c->costs().cycles_per_step_budget() == 25000);
 }
 
 TEST_CASE("loihi emitter derives prototypes and compartments by hand",
