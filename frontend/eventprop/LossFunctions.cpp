@@ -1,6 +1,8 @@
 //===- LossFunctions.cpp - Readout losses and their derivatives -----------===//
 #include "frontend/eventprop/LossFunctions.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -90,6 +92,31 @@ double firstSpikeLabelGradient(const LossDesc &loss,
   double s = std::exp(-times[label] / loss.tau0 - top) / sum;
   return (1.0 - s) / loss.tau0 +
          loss.alpha / loss.tau1 * std::exp(times[label] / loss.tau1);
+}
+
+SampleLoss readoutLoss(const LossDesc &loss, uint32_t numSteps, double dt,
+                       int32_t label, llvm::MutableArrayRef<double> readout,
+                       llvm::ArrayRef<uint32_t> firstStep,
+                       llvm::MutableArrayRef<double> dLossDz) {
+  SampleLoss out;
+  if (loss.kind != LossKind::FirstSpike) {
+    out.loss = crossEntropy(readout, label, dLossDz);
+    out.predicted = argMax(readout);
+    return out;
+  }
+  const double trialLength = numSteps * dt;
+  llvm::SmallVector<bool, 32> fired(readout.size());
+  for (size_t k = 0; k < readout.size(); ++k) {
+    fired[k] = firstStep[k] <= numSteps;
+    readout[k] = fired[k] ? firstStep[k] * dt : trialLength;
+  }
+  out.loss = firstSpikeLoss(loss, readout, fired, label, dLossDz);
+  out.predicted = argMin(readout);
+  if (!fired[label]) {
+    out.phantom = true;
+    out.phantomGradient = firstSpikeLabelGradient(loss, readout, label);
+  }
+  return out;
 }
 
 int32_t argMax(llvm::ArrayRef<double> values) {

@@ -44,6 +44,26 @@ double firstSpikeLoss(const LossDesc &loss, llvm::ArrayRef<double> times,
 double firstSpikeLabelGradient(const LossDesc &loss,
                                llvm::ArrayRef<double> times, int32_t label);
 
+/// What the engines make of one sample's readout.
+struct SampleLoss {
+  double loss = 0.0;
+  int32_t predicted = -1;
+  /// FirstSpike with a silent label neuron: the phantom kick's size.
+  double phantomGradient = 0.0;
+  bool phantom = false;
+};
+
+/// The loss, its derivative and the decision of one sample, for every
+/// engine. `readout` holds the loss quantity z of each readout neuron
+/// (integral or peak voltage); for FirstSpike it is overwritten with the
+/// first spike times in ms (T for a silent neuron), from `firstStep`, the
+/// grid point of each neuron's first spike (> numSteps: none). Writes
+/// d(loss)/dz (or d(loss)/dt) into `dLossDz`.
+SampleLoss readoutLoss(const LossDesc &loss, uint32_t numSteps, double dt,
+                       int32_t label, llvm::MutableArrayRef<double> readout,
+                       llvm::ArrayRef<uint32_t> firstStep,
+                       llvm::MutableArrayRef<double> dLossDz);
+
 /// Index of the largest value (the first one on ties).
 int32_t argMax(llvm::ArrayRef<double> values);
 /// Index of the smallest value (the first one on ties).

@@ -37,9 +37,7 @@ template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
       buffer.assign(2 * plan.numSynapses, Real(0));
   BinStart.resize(plan.numSteps + 1);
   const uint32_t readoutSize = plan.readout().size;
-  Fired.resize(readoutSize);
   Arrived.resize(readoutSize);
-  Times.resize(readoutSize);
   Forcing.resize(readoutSize);
 }
 
@@ -220,25 +218,12 @@ void Worker<Real>::finishForward(const Plan &plan, const Sample &sample,
   const uint32_t size = plan.readout().size;
   record.dLossDz.resize(size);
   record.counters.spikes = record.spikes.size();
-  record.phantom = false;
-  record.phantomGradient = 0.0;
-  if (loss.kind != LossKind::FirstSpike) {
-    record.loss = crossEntropy(record.readout, sample.label, record.dLossDz);
-    record.predicted = argMax(record.readout);
-    return;
-  }
-  for (uint32_t k = 0; k < size; ++k) {
-    Fired[k] = record.firstStep[k] <= plan.numSteps;
-    Times[k] = Fired[k] ? record.firstStep[k] * plan.dt : plan.trialLength;
-    record.readout[k] = Times[k];
-  }
-  record.loss =
-      firstSpikeLoss(loss, Times, Fired, sample.label, record.dLossDz);
-  record.predicted = argMin(Times);
-  if (!Fired[sample.label]) {
-    record.phantom = true;
-    record.phantomGradient = firstSpikeLabelGradient(loss, Times, sample.label);
-  }
+  SampleLoss s = readoutLoss(loss, plan.numSteps, plan.dt, sample.label,
+                             record.readout, record.firstStep, record.dLossDz);
+  record.loss = s.loss;
+  record.predicted = s.predicted;
+  record.phantom = s.phantom;
+  record.phantomGradient = s.phantomGradient;
 }
 
 template <typename Real>

@@ -91,8 +91,6 @@ private:
   /// Weight sum that arrived at each readout neuron at the current grid
   /// point (MaxVoltage kinks).
   std::vector<Real> Arrived;
-  llvm::SmallVector<bool, 0> Fired; ///< FirstSpike scratch, per readout neuron
-  std::vector<double> Times;        ///< FirstSpike: first spike times, ms
   std::vector<double> Forcing;      ///< backward: (dL/dz_k) / (B tau_m)
   uint64_t PreparedNeurons = ~0ull, PreparedSynapses = ~0ull;
 };

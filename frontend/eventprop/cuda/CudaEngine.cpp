@@ -70,39 +70,6 @@ private:
 
 /// Per-sample loss, prediction and loss derivative from the readout: the
 /// CPU engine's finishForward on the downloaded readout.
-struct SampleLoss {
-  double loss = 0.0;
-  int32_t predicted = -1;
-  double phantomGradient = 0.0; ///< FirstSpike, silent label neuron
-  bool phantom = false;
-};
-
-SampleLoss finishSample(const NetworkDesc &net, const Sample &sample,
-                        llvm::MutableArrayRef<double> readout,
-                        llvm::ArrayRef<uint32_t> firstStep,
-                        llvm::MutableArrayRef<double> dLossDz) {
-  SampleLoss out;
-  if (net.loss.kind != LossKind::FirstSpike) {
-    out.loss = crossEntropy(readout, sample.label, dLossDz);
-    out.predicted = argMax(readout);
-    return out;
-  }
-  const double trialLength = net.numSteps * net.dt;
-  llvm::SmallVector<bool, 32> fired(readout.size());
-  for (size_t k = 0; k < readout.size(); ++k) {
-    fired[k] = firstStep[k] <= net.numSteps;
-    readout[k] = fired[k] ? firstStep[k] * net.dt : trialLength;
-  }
-  out.loss = firstSpikeLoss(net.loss, readout, fired, sample.label, dLossDz);
-  out.predicted = argMin(readout);
-  if (!fired[sample.label]) {
-    out.phantom = true;
-    out.phantomGradient =
-        firstSpikeLabelGradient(net.loss, readout, sample.label);
-  }
-  return out;
-}
-
 } // namespace
 
 struct CudaEngine::State {
@@ -330,8 +297,9 @@ CudaEngine::State::runBatch(const NetworkDesc &net, llvm::ArrayRef<float> p,
   uint64_t phantoms = 0;
   for (uint32_t b = 0; b < B; ++b) {
     llvm::MutableArrayRef<double> zb(z.data() + size_t(b) * K, K);
-    SampleLoss s = finishSample(
-        net, batch[b], zb, llvm::ArrayRef<uint32_t>(first.data() + size_t(b) * K, K),
+    SampleLoss s = readoutLoss(
+        net.loss, net.numSteps, net.dt, batch[b].label, zb,
+        llvm::ArrayRef<uint32_t>(first.data() + size_t(b) * K, K),
         llvm::MutableArrayRef<double>(gradZ.data() + size_t(b) * K, K));
     SampleResult &sample = result.samples[b];
     sample.loss = s.loss;
