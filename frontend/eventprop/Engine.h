@@ -74,6 +74,9 @@ struct BatchResult {
   /// (for silent-neuron repair and the regulariser's nbar).
   std::vector<uint32_t> neuronSpikeCounts;
   EngineCounters counters;
+  /// Device memory the engine held after the batch (GPU engines; 0 for
+  /// the CPU engines, whose memory is the process's).
+  uint64_t deviceBytes = 0;
 
   uint32_t correct(llvm::ArrayRef<Sample> batch) const;
 };

@@ -377,6 +377,7 @@ CudaEngine::State::runBatch(const NetworkDesc &net, llvm::ArrayRef<float> p,
       result.counters.backwardSynapticEvents += c[kBackwardEvents];
   }
   memory.spikeCapacity = spikeCapacity;
+  result.deviceBytes = memory.bytes;
   return result;
 }
 

@@ -71,6 +71,9 @@ TEST_CASE("cuda engine (emulated) grows full spike records and reruns the "
   auto engine = CudaEngine::createEmulated(options);
   BatchResult result = compareWithCpu(*engine, net, params, batch);
   CHECK(engine->memory().reruns >= 1);
+  // The batch reports the memory held after it, records grown included.
+  CHECK(result.deviceBytes == engine->memory().bytes);
+  CHECK(result.deviceBytes > 0);
   uint64_t mostPerSample = 0;
   for (const SampleResult &s : result.samples) {
     uint64_t total = 0;
