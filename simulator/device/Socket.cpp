@@ -26,6 +26,26 @@ struct AddrInfoDeleter {
 };
 using AddrInfoList = std::unique_ptr<addrinfo, AddrInfoDeleter>;
 
+/// The stream addresses of `host` (empty with `passive`: every local
+/// address) and `port`, for connecting or (`passive`) listening.
+llvm::Expected<AddrInfoList> resolveTcp(llvm::StringRef host, uint16_t port,
+                                        bool passive,
+                                        const std::string &location) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+  addrinfo *found = nullptr;
+  std::string portText = std::to_string(port);
+  std::string hostText = host.str();
+  int rc = ::getaddrinfo(host.empty() ? nullptr : hostText.c_str(),
+                         portText.c_str(), &hints, &found);
+  if (rc != 0)
+    return makeError(location, "cannot resolve host '{}': {}", host,
+                     gai_strerror(rc));
+  return AddrInfoList(found);
+}
+
 std::string errnoText(int error) { return std::strerror(error); }
 
 /// Request/reply traffic: a reply must not sit in Nagle's buffer waiting
@@ -114,17 +134,11 @@ llvm::Expected<Socket> connectTcp(llvm::StringRef host, uint16_t port,
                                   std::chrono::milliseconds timeout,
                                   llvm::StringRef location) {
   Deadline deadline = Deadline::after(timeout);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo *found = nullptr;
-  std::string portText = std::to_string(port);
-  int rc = ::getaddrinfo(host.str().c_str(), portText.c_str(), &hints, &found);
-  if (rc != 0)
-    return makeError(location.str(), "cannot resolve host '{}': {}", host,
-                     gai_strerror(rc));
-  AddrInfoList addresses(found);
+  llvm::Expected<AddrInfoList> resolved =
+      resolveTcp(host, port, /*passive=*/false, location.str());
+  if (!resolved)
+    return resolved.takeError();
+  AddrInfoList addresses = std::move(*resolved);
 
   std::string lastFailure = "no address to connect to";
   for (addrinfo *a = addresses.get(); a; a = a->ai_next) {
@@ -168,18 +182,11 @@ llvm::Expected<Socket> connectTcp(llvm::StringRef host, uint16_t port,
 llvm::Expected<Socket> listenTcp(llvm::StringRef host, uint16_t port,
                                  uint16_t &boundPort) {
   std::string location = fmt::format("tcp://{}", hostPort(host, port));
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo *found = nullptr;
-  std::string portText = std::to_string(port);
-  int rc = ::getaddrinfo(host.empty() ? nullptr : host.str().c_str(),
-                         portText.c_str(), &hints, &found);
-  if (rc != 0)
-    return makeError(location, "cannot resolve host '{}': {}", host,
-                     gai_strerror(rc));
-  AddrInfoList addresses(found);
+  llvm::Expected<AddrInfoList> resolved =
+      resolveTcp(host, port, /*passive=*/true, location);
+  if (!resolved)
+    return resolved.takeError();
+  AddrInfoList addresses = std::move(*resolved);
 
   std::string lastFailure = "no address to listen on";
   for (addrinfo *a = addresses.get(); a; a = a->ai_next) {
