@@ -68,8 +68,9 @@ Decision decide(const TrialResult &result, uint32_t numSteps, double dtMs) {
     const size_t rows = readout.voltage.size() / std::max(readout.size, 1u);
     for (size_t n = 0; n < rows; ++n)
       for (uint32_t k = 0; k < readout.size; ++k)
-        decision.score[k] = std::max(
-            decision.score[k], readout.voltage[n * readout.size + k]);
+        decision.score[k] =
+            std::max(decision.score[k],
+                     readout.stateScale * readout.voltage[n * readout.size + k]);
     break;
   }
   case Decoding::MeanVoltage:
@@ -77,17 +78,14 @@ Decision decide(const TrialResult &result, uint32_t numSteps, double dtMs) {
   case Decoding::LinearWeightedVoltage: {
     const size_t rows = readout.voltage.size() / std::max(readout.size, 1u);
     for (size_t n = 0; n < rows && n <= numSteps; ++n) {
-      double w = gridWeight(readout.decoding, uint32_t(n), numSteps, dtMs);
+      double w = readout.stateScale *
+                 gridWeight(readout.decoding, uint32_t(n), numSteps, dtMs);
       for (uint32_t k = 0; k < readout.size; ++k)
         decision.score[k] += w * readout.voltage[n * readout.size + k];
     }
     break;
   }
   }
-  for (double &s : decision.score)
-    if (readout.decoding != Decoding::FirstSpike &&
-        readout.decoding != Decoding::SpikeCount)
-      s *= readout.stateScale;
   decision.winner = argMaxFirst(decision.score);
   return decision;
 }

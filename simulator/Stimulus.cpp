@@ -6,6 +6,10 @@
 
 namespace axon::sim {
 
+uint32_t trialSteps(double trialMs, double dtMs) {
+  return uint32_t(std::max<long long>(1, std::llround(trialMs / dtMs)));
+}
+
 TrialInput binSample(const eventprop::Sample &sample, double dtMs,
                      uint32_t numSteps, uint32_t input) {
   TrialInput trial;

@@ -11,6 +11,10 @@
 
 namespace axon::sim {
 
+/// Steps of `dtMs` in a trial of `trialMs` (at least 1): every device runs
+/// a trial on its own grid.
+uint32_t trialSteps(double trialMs, double dtMs);
+
 /// The trial of `sample` for input population `input` over `numSteps`
 /// steps of `dtMs`. Two spikes of one channel in one step stay two events.
 TrialInput binSample(const eventprop::Sample &sample, double dtMs,

@@ -7,6 +7,7 @@
 #include "passes/PassContext.h"
 #include "passes/PassManager.h"
 #include "passes/PassRegistry.h"
+#include "simulator/CountersJson.h"
 #include "simulator/Decode.h"
 #include "simulator/Stimulus.h"
 #include "simulator/metrics/MetricsReport.h"
@@ -22,10 +23,6 @@
 namespace axon::sim::verify {
 
 namespace {
-
-uint32_t stepsFor(double trialMs, double dtMs) {
-  return uint32_t(std::max<long long>(1, std::llround(trialMs / dtMs)));
-}
 
 /// Integers from the first stage whose every weight and neuron has them.
 bool hasIntegerModel(const ir::Graph &g) {
@@ -170,7 +167,7 @@ graphDecisions(const ir::Graph &g, llvm::ArrayRef<eventprop::Sample> samples,
           g, referenceOptions(g, options.target), name);
   if (!sim)
     return sim.takeError();
-  const uint32_t steps = stepsFor(options.trialMs, g.dtMs);
+  const uint32_t steps = trialSteps(options.trialMs, g.dtMs);
   std::vector<int32_t> decisions;
   decisions.reserve(samples.size());
   for (const eventprop::Sample &sample : samples) {
@@ -251,8 +248,8 @@ llvm::Expected<VerifyReport> verify(const ir::Graph &floatGraph,
     chipMetrics = std::move(*m);
   }
 
-  const uint32_t floatSteps = stepsFor(options.trialMs, floatGraph.dtMs);
-  const uint32_t chipSteps = stepsFor(options.trialMs, report.chipDtMs);
+  const uint32_t floatSteps = trialSteps(options.trialMs, floatGraph.dtMs);
+  const uint32_t chipSteps = trialSteps(options.trialMs, report.chipDtMs);
   const bool sameGrid = floatSteps == chipSteps;
   std::vector<int32_t> floatDecisions, chipDecisions;
   llvm::StringMap<CountCorrelation> correlations;
@@ -496,15 +493,7 @@ std::string reportJson(const VerifyReport &r) {
                                   {"agreement", s.agreement},
                                   {"accuracy", s.accuracy}});
   for (const CoreCounters &c : r.chipCounters.cores)
-    cores.push_back(json::Object{{"chip", int64_t(c.chip)},
-                                 {"core", int64_t(c.core)},
-                                 {"cycles", int64_t(c.cycles)},
-                                 {"max_step_cycles", int64_t(c.maxStepCycles)},
-                                 {"overruns", int64_t(c.overruns)},
-                                 {"synaptic_events", int64_t(c.synapticEvents)},
-                                 {"spikes_sent", int64_t(c.spikesSent)},
-                                 {"overflows", int64_t(c.overflows)},
-                                 {"energy_pj", c.energyPicojoule}});
+    cores.push_back(coreCountersJson(c));
   json::Object o{{"samples", int64_t(r.samples)},
                  {"agreement", r.agreement},
                  {"float_accuracy", r.floatAccuracy},
@@ -530,11 +519,7 @@ std::string reportJson(const VerifyReport &r) {
     o["metrics"] = std::move(*m);
   else
     llvm::consumeError(m.takeError());
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:2}", json::Value(std::move(o)));
-  os.flush();
-  return text + "\n";
+  return formatJson(json::Value(std::move(o)));
 }
 
 } // namespace axon::sim::verify

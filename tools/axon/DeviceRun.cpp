@@ -19,6 +19,23 @@
 
 namespace axon::tool {
 
+void DeviceRunOptions::addTo(CLI::App &app, const std::string &datasetHelp) {
+  app.add_option("--dataset", dataset, datasetHelp);
+  app.add_option("--split", split, "test, valid or train")
+      ->check(CLI::IsMember({"test", "valid", "train"}))
+      ->capture_default_str();
+  app.add_option("--samples", samples,
+                 "Use the first N samples of the split (default: all)");
+  app.add_option("--device", device,
+                 "Run on a remote device at tcp://host:port instead of the "
+                 "in-process emulator");
+  app.add_option("--device-timeout", deviceTimeoutSeconds,
+                 "Seconds to wait for each reply of a remote device")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--json", json, "Also write the results as JSON here");
+}
+
 llvm::Expected<TrainedNetwork> loadTrainedNetwork(llvm::StringRef path) {
   TrainedNetwork net;
   if (path.endswith(".axonckpt")) {

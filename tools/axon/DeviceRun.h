@@ -16,12 +16,28 @@
 
 #include "llvm/Support/Error.h"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace axon::tool {
+
+/// The options `axon verify` and `axon emulate` share: which samples to
+/// run, on which device, and where to write the JSON figures.
+struct DeviceRunOptions {
+  std::string dataset, split = "test", device, json;
+  uint32_t samples = 0;
+  double deviceTimeoutSeconds = 30.0;
+
+  /// Declares the options on `app`; `datasetHelp` says which data set
+  /// runs without --dataset.
+  void addTo(CLI::App &app, const std::string &datasetHelp);
+  std::chrono::milliseconds deviceTimeout() const {
+    return std::chrono::milliseconds(int64_t(deviceTimeoutSeconds * 1000));
+  }
+};
 
 /// A trained network as the float model.
 struct TrainedNetwork {

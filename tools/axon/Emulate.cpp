@@ -14,6 +14,7 @@
 #include "frontend/model/ModelDescription.h"
 #include "ir/AtomicFile.h"
 #include "ir/Diagnostics.h"
+#include "simulator/CountersJson.h"
 #include "simulator/Decode.h"
 #include "simulator/Stimulus.h"
 
@@ -28,9 +29,8 @@ namespace axon::tool {
 
 Command addEmulateCommand(CLI::App &root) {
   struct Options {
-    std::string deploy, model, dataset, split = "test", device, json;
-    uint32_t samples = 0;
-    double deviceTimeout = 30.0;
+    std::string deploy, model;
+    DeviceRunOptions run;
   };
   auto o = std::make_shared<Options>();
   CLI::App *app = root.add_subcommand(
@@ -41,22 +41,9 @@ Command addEmulateCommand(CLI::App &root) {
       ->required();
   app->add_option("--model", o->model,
                   "Checkpoint or lowered IR whose data set to use");
-  app->add_option("--dataset", o->dataset,
-                  "Model description whose data set to use");
-  app->add_option("--split", o->split, "test, valid or train")
-      ->check(CLI::IsMember({"test", "valid", "train"}))
-      ->capture_default_str();
-  app->add_option("--samples", o->samples,
-                  "Use the first N samples of the split (default: all)");
-  app->add_option("--device", o->device,
-                  "Run on a remote device at tcp://host:port");
-  app->add_option("--device-timeout", o->deviceTimeout,
-                  "Seconds to wait for each reply of a remote device")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  app->add_option("--json", o->json, "Also write the figures as JSON here");
+  o->run.addTo(*app, "Model description whose data set to use");
   return {app, [o] {
-            if (o->model.empty() && o->dataset.empty())
+            if (o->model.empty() && o->run.dataset.empty())
               return reportError(makeError(
                   "emulate", "give --model or --dataset to say which data "
                              "set to run"));
@@ -70,7 +57,7 @@ Command addEmulateCommand(CLI::App &root) {
               trialMs = net->trialMs;
             }
             llvm::Expected<Samples> samples =
-                loadSamples(model, o->dataset, o->split, o->samples);
+                loadSamples(model, o->run.dataset, o->run.split, o->run.samples);
             if (!samples)
               return reportError(samples.takeError());
             if (!(trialMs > 0))
@@ -78,14 +65,12 @@ Command addEmulateCommand(CLI::App &root) {
             llvm::Expected<ConfigFile> config = readConfigFile(o->deploy);
             if (!config)
               return reportError(config.takeError());
-            llvm::Expected<std::unique_ptr<sim::Device>> device = openDevice(
-                o->device, *config,
-                std::chrono::milliseconds(int64_t(o->deviceTimeout * 1000)));
+            llvm::Expected<std::unique_ptr<sim::Device>> device =
+                openDevice(o->run.device, *config, o->run.deviceTimeout());
             if (!device)
               return reportError(device.takeError());
             const sim::DeviceLayout &layout = (*device)->layout();
-            const uint32_t steps =
-                uint32_t(std::max<long long>(1, std::llround(trialMs / layout.dtMs)));
+            const uint32_t steps = sim::trialSteps(trialMs, layout.dtMs);
 
             uint64_t correct = 0;
             sim::DeviceCounters totals;
@@ -120,9 +105,7 @@ Command addEmulateCommand(CLI::App &root) {
                        "{:>12}\n",
                        "chip", "core", "cycles/trial", "busiest tick",
                        "overruns", "syn.events/tr", "spikes/tr", "energy uJ/tr");
-            double energy = 0.0;
             for (const sim::CoreCounters &c : cores) {
-              energy += c.energyPicojoule;
               fmt::print("  {:>4} {:>4} {:>14.0f} {:>12} {:>9} {:>14.0f} "
                          "{:>10.1f} {:>12.4f}\n",
                          c.chip, c.core, double(c.cycles) / std::max<size_t>(n, 1),
@@ -131,33 +114,22 @@ Command addEmulateCommand(CLI::App &root) {
                          double(c.spikesSent) / std::max<size_t>(n, 1),
                          c.energyPicojoule / std::max<size_t>(n, 1) * 1e-6);
             }
-            if (!o->json.empty()) {
+            if (!o->run.json.empty()) {
               namespace json = llvm::json;
               json::Array coreArray;
               for (const sim::CoreCounters &c : cores)
-                coreArray.push_back(json::Object{
-                    {"chip", int64_t(c.chip)},
-                    {"core", int64_t(c.core)},
-                    {"cycles", int64_t(c.cycles)},
-                    {"max_step_cycles", int64_t(c.maxStepCycles)},
-                    {"overruns", int64_t(c.overruns)},
-                    {"synaptic_events", int64_t(c.synapticEvents)},
-                    {"spikes_sent", int64_t(c.spikesSent)},
-                    {"energy_pj", c.energyPicojoule}});
+                coreArray.push_back(sim::coreCountersJson(c));
               json::Object doc{{"samples", int64_t(n)},
                                {"accuracy", accuracy},
                                {"steps", int64_t(steps)},
                                {"dt_ms", layout.dtMs},
                                {"synaptic_events", int64_t(events)},
                                {"spikes", int64_t(spikes)},
-                               {"energy_pj", energy},
+                               {"energy_pj", totals.energyPicojoule},
                                {"seconds", seconds},
                                {"cores", std::move(coreArray)}};
-              std::string text;
-              llvm::raw_string_ostream os(text);
-              os << llvm::formatv("{0:2}", json::Value(std::move(doc)));
-              os.flush();
-              if (llvm::Error err = writeFileAtomically(o->json, text + "\n"))
+              if (llvm::Error err = writeFileAtomically(
+                      o->run.json, sim::formatJson(json::Value(std::move(doc)))))
                 return reportError(std::move(err));
             }
             return 0;

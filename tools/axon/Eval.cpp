@@ -37,8 +37,7 @@ floatModelMetrics(const train::Checkpoint &c,
       sim::metrics::MetricsAccumulator::create(*g);
   if (!acc)
     return acc.takeError();
-  const uint32_t steps = uint32_t(
-      std::max<long long>(1, std::llround(c.duration_ms() / g->dtMs)));
+  const uint32_t steps = sim::trialSteps(c.duration_ms(), g->dtMs);
   for (const eventprop::Sample &sample : samples) {
     sim::TrialInput input = sim::binSample(sample, g->dtMs, steps);
     llvm::Expected<sim::TrialResult> r = (*sim)->run(input);

@@ -22,11 +22,9 @@ namespace axon::tool {
 
 Command addVerifyCommand(CLI::App &root) {
   struct Options {
-    std::string model, deploy, dataset, split = "test", json, device, target,
-        passes;
-    uint32_t samples = 0;
+    std::string model, deploy, target, passes;
+    DeviceRunOptions run;
     double minAgreement = 0.0;
-    double deviceTimeout = 30.0;
     uint64_t seed = 0x5eed;
     bool stages = true;
   };
@@ -39,26 +37,12 @@ Command addVerifyCommand(CLI::App &root) {
   app->add_option("deploy", o->deploy,
                   "Deploy directory (or its .axoncfg file)")
       ->required();
-  app->add_option("--dataset", o->dataset,
-                  "Model description whose data set to use (default: the "
-                  "one the network was trained on)");
-  app->add_option("--split", o->split, "test, valid or train")
-      ->check(CLI::IsMember({"test", "valid", "train"}))
-      ->capture_default_str();
-  app->add_option("--samples", o->samples,
-                  "Use the first N samples of the split (default: all)");
-  app->add_option("--json", o->json, "Also write the report as JSON here");
+  o->run.addTo(*app, "Model description whose data set to use (default: "
+                     "the one the network was trained on)");
   app->add_option("--min-agreement", o->minAgreement,
                   "Exit with status 2 when the decision agreement (a "
                   "fraction) is below this")
       ->check(CLI::Range(0.0, 1.0));
-  app->add_option("--device", o->device,
-                  "Run on a remote device at tcp://host:port instead of the "
-                  "in-process emulator");
-  app->add_option("--device-timeout", o->deviceTimeout,
-                  "Seconds to wait for each reply of a remote device")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
   app->add_option("--target", o->target,
                   "Target description the deployment used (default: the "
                   "built-in one the configuration names)");
@@ -72,15 +56,15 @@ Command addVerifyCommand(CLI::App &root) {
             if (!net)
               return reportError(net.takeError());
             llvm::Expected<Samples> samples =
-                loadSamples(net->model, o->dataset, o->split, o->samples);
+                loadSamples(net->model, o->run.dataset, o->run.split,
+                            o->run.samples);
             if (!samples)
               return reportError(samples.takeError());
             llvm::Expected<ConfigFile> config = readConfigFile(o->deploy);
             if (!config)
               return reportError(config.takeError());
-            llvm::Expected<std::unique_ptr<sim::Device>> device = openDevice(
-                o->device, *config,
-                std::chrono::milliseconds(int64_t(o->deviceTimeout * 1000)));
+            llvm::Expected<std::unique_ptr<sim::Device>> device =
+                openDevice(o->run.device, *config, o->run.deviceTimeout());
             if (!device)
               return reportError(device.takeError());
 
@@ -106,9 +90,9 @@ Command addVerifyCommand(CLI::App &root) {
             if (!report)
               return reportError(report.takeError());
             fmt::print("{}", sim::verify::formatReport(*report));
-            if (!o->json.empty())
+            if (!o->run.json.empty())
               if (llvm::Error err = writeFileAtomically(
-                      o->json, sim::verify::reportJson(*report)))
+                      o->run.json, sim::verify::reportJson(*report)))
                 return reportError(std::move(err));
             if (report->agreement < o->minAgreement) {
               fmt::print(stderr,
