@@ -277,14 +277,7 @@ TEST_CASE("cpu engine: the spike-count regulariser pushes input weights "
   // reaches the hidden neuron. Too many spikes (nu = 0): dL/dw_in > 0,
   // descent lowers the weight; too few (nu = 100): dL/dw_in < 0. The loss
   // term is (c/2)(nbar - nu)^2 with nbar the spike count (B = 1).
-  NetworkDesc net;
-  net.inputSize = 1;
-  net.layers.push_back(makeLayer("hid", 1, NeuronKind::LIF));
-  net.layers.push_back(makeLayer("out", 2, NeuronKind::LeakyIntegrator));
-  net.projections.push_back(makeProjection("in->hid", 0, 0));
-  net.projections.push_back(makeProjection("hid->out", 1, 1));
-  net.dt = 1.0;
-  net.numSteps = 100;
+  NetworkDesc net = singleNeuronChain(100);
   std::vector<float> params(ParameterLayout::of(net).total, 0.0f);
   params[weightIndex(net, 0, 0, 0)] = 3.0f;
   std::vector<Sample> batch(1);

@@ -155,14 +155,7 @@ TEST_CASE("cpu engine: a neuron firing at every step keeps all its spikes",
   // An input spike every step with weight 100 drives V over threshold in
   // every step: spikes at grid points 1..1000, all recorded (the per-sample
   // spike buffer grows), all with gradients.
-  NetworkDesc net;
-  net.inputSize = 1;
-  net.layers.push_back(makeLayer("hid", 1, NeuronKind::LIF));
-  net.layers.push_back(makeLayer("out", 2, NeuronKind::LeakyIntegrator));
-  net.projections.push_back(makeProjection("in->hid", 0, 0));
-  net.projections.push_back(makeProjection("hid->out", 1, 1));
-  net.dt = 1.0;
-  net.numSteps = 1000;
+  NetworkDesc net = singleNeuronChain(1000);
   std::vector<float> params(ParameterLayout::of(net).total, 0.0f);
   params[weightIndex(net, 0, 0, 0)] = 100.0f;
   params[weightIndex(net, 1, 0, 0)] = 0.1f;

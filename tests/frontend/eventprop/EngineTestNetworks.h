@@ -39,6 +39,20 @@ inline ProjectionDesc makeProjection(std::string name, uint32_t pre,
   return proj;
 }
 
+/// 1 input -> 1 LIF "hid" -> 2 leaky-integrator "out" at dt = 1 ms, no
+/// delays, default constants.
+inline NetworkDesc singleNeuronChain(uint32_t numSteps) {
+  NetworkDesc net;
+  net.inputSize = 1;
+  net.layers.push_back(makeLayer("hid", 1, NeuronKind::LIF));
+  net.layers.push_back(makeLayer("out", 2, NeuronKind::LeakyIntegrator));
+  net.projections.push_back(makeProjection("in->hid", 0, 0));
+  net.projections.push_back(makeProjection("hid->out", 1, 1));
+  net.dt = 1.0;
+  net.numSteps = numSteps;
+  return net;
+}
+
 /// Index of weight (i, j) of projection p in the parameter buffer.
 inline uint64_t weightIndex(const NetworkDesc &net, uint32_t p, uint32_t i,
                             uint32_t j) {
