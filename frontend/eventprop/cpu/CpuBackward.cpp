@@ -27,61 +27,6 @@
 
 namespace axon::eventprop::cpu {
 
-namespace {
-
-/// The (spike, synapse) loop of one presynaptic row: `width` postsynaptic
-/// neurons; `slot` is the post layer's history at the spike's own slot, and
-/// synapse j reads slot[offset[j]] (its arrival, see LayerPlan). Accumulates
-/// lambda_I and lambda_V - lambda_I per synapse into `acc` (interleaved
-/// pairs) and returns sum_j w_j (lambda_V - lambda_I)_j. Four partial sums
-/// break the dependency chain of the feedback reduction.
-template <typename Real, bool Gradients, bool Feedback, bool ZeroDelay>
-Real gatherKernel(size_t width, const float *w, const uint32_t *offset,
-                  const AdjointSample<Real> *slot, Real *acc) {
-  auto at = [&](size_t j) -> const AdjointSample<Real> & {
-    if constexpr (ZeroDelay)
-      return slot[j];
-    else
-      return slot[offset[j]];
-  };
-  Real e[4] = {0, 0, 0, 0};
-  size_t j = 0;
-  for (; j + 4 <= width; j += 4) {
-    for (size_t u = 0; u < 4; ++u) {
-      const AdjointSample<Real> &s = at(j + u);
-      if constexpr (Gradients) {
-        acc[2 * (j + u)] += s.lambdaI;
-        acc[2 * (j + u) + 1] += s.lambdaVMinusI;
-      }
-      if constexpr (Feedback)
-        e[u] += Real(w[j + u]) * s.lambdaVMinusI;
-    }
-  }
-  for (; j < width; ++j) {
-    const AdjointSample<Real> &s = at(j);
-    if constexpr (Gradients) {
-      acc[2 * j] += s.lambdaI;
-      acc[2 * j + 1] += s.lambdaVMinusI;
-    }
-    if constexpr (Feedback)
-      e[0] += Real(w[j]) * s.lambdaVMinusI;
-  }
-  return (e[0] + e[1]) + (e[2] + e[3]);
-}
-
-template <typename Real, bool Gradients, bool Feedback>
-Real gatherDispatchDelay(bool zeroDelay, size_t width, const float *w,
-                         const uint32_t *offset,
-                         const AdjointSample<Real> *slot, Real *acc) {
-  if (zeroDelay)
-    return gatherKernel<Real, Gradients, Feedback, true>(width, w, offset, slot,
-                                                         acc);
-  return gatherKernel<Real, Gradients, Feedback, false>(width, w, offset, slot,
-                                                        acc);
-}
-
-} // namespace
-
 /// MaxVoltage with a peak made by a negative-weight arrival at grid point p
 /// (a kink, SampleRecord::peakKinkSlope): moving that arrival by da moves
 /// the peak value by slope * da, so the arrival's delay gradient and
@@ -129,19 +74,14 @@ Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
         History.data() + post.ringOffset + size_t(step & post.ringMask) * width;
     Real *acc = accumulators + 2 * first;
     counters.backwardSynapticEvents += width;
-    if constexpr (std::is_same_v<Real, float>) {
-      error += plan.kernels.gather(width, feedback ? w : nullptr,
-                                   proj.zeroDelay ? nullptr : offset, slot,
-                                   proj.gradients ? acc : nullptr);
-    } else if (proj.gradients && feedback)
-      error += gatherDispatchDelay<Real, true, true>(proj.zeroDelay, width, w,
-                                                     offset, slot, acc);
-    else if (proj.gradients)
-      gatherDispatchDelay<Real, true, false>(proj.zeroDelay, width, w, offset,
-                                             slot, acc);
+    // GatherKernel's convention: a null pointer leaves its part out.
+    const float *weights = feedback ? w : nullptr;
+    const uint32_t *offsets = proj.zeroDelay ? nullptr : offset;
+    Real *sums = proj.gradients ? acc : nullptr;
+    if constexpr (std::is_same_v<Real, float>)
+      error += plan.kernels.gather(width, weights, offsets, slot, sums);
     else
-      error += gatherDispatchDelay<Real, false, true>(proj.zeroDelay, width, w,
-                                                      offset, slot, acc);
+      error += gatherRowGeneric<Real>(width, weights, offsets, slot, sums);
     if (!record.peakKinkSlope.empty() && proj.post == plan.readoutLayer())
       error += kinkCorrection(plan, proj, record, batchScale, step, w, offset,
                               slot, proj.gradients ? acc : nullptr);

@@ -86,12 +86,10 @@ void Worker<Real>::scatterRow(const Plan &plan, uint32_t source, uint32_t row,
     const uint32_t *offset =
         plan.ringOffsets.data() + proj.synapseOffset + row * width;
     Real *base = ring + size_t(step & post.ringMask) * width;
-    if constexpr (std::is_same_v<Real, float>) {
+    if constexpr (std::is_same_v<Real, float>)
       plan.kernels.scatter(base, offset, w, width);
-    } else {
-      for (size_t j = 0; j < width; ++j)
-        base[offset[j]] += Real(w[j]);
-    }
+    else
+      scatterRowGeneric<Real>(base, offset, w, width);
   }
 }
 

@@ -15,7 +15,6 @@
 #include "frontend/eventprop/cpu/CpuPlan.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/SmallVector.h"
 
 #include <vector>
 

@@ -17,69 +17,12 @@ namespace {
 
 void scatterGeneric(float *base, const uint32_t *offset, const float *w,
                     size_t width) {
-  // Synapses of one row never share a ring element (distinct offsets), so
-  // the four updates of an iteration are independent.
-  size_t j = 0;
-  for (; j + 4 <= width; j += 4) {
-    uint32_t o0 = offset[j], o1 = offset[j + 1], o2 = offset[j + 2],
-             o3 = offset[j + 3];
-    float r0 = base[o0] + w[j];
-    float r1 = base[o1] + w[j + 1];
-    float r2 = base[o2] + w[j + 2];
-    float r3 = base[o3] + w[j + 3];
-    base[o0] = r0;
-    base[o1] = r1;
-    base[o2] = r2;
-    base[o3] = r3;
-  }
-  for (; j < width; ++j)
-    base[offset[j]] += w[j];
+  scatterRowGeneric<float>(base, offset, w, width);
 }
-
-template <bool Gradients, bool Feedback, bool Contiguous>
-float gatherGenericT(size_t width, const float *w, const uint32_t *offset,
-                     const AdjointSample<float> *slot, float *acc) {
-  // Four partial sums break the dependency chain of the feedback.
-  float e[4] = {0, 0, 0, 0};
-  for (size_t j = 0; j < width; ++j) {
-    const AdjointSample<float> &s = Contiguous ? slot[j] : slot[offset[j]];
-    if constexpr (Gradients) {
-      acc[2 * j] += s.lambdaI;
-      acc[2 * j + 1] += s.lambdaVMinusI;
-    }
-    if constexpr (Feedback)
-      e[j & 3] += w[j] * s.lambdaVMinusI;
-  }
-  return (e[0] + e[1]) + (e[2] + e[3]);
-}
-
-/// Picks the instantiation of a gather template from which pointers are
-/// null, so that the loops carry no per-element branches.
-template <template <bool, bool, bool> class Kernel>
-float dispatchGather(size_t width, const float *w, const uint32_t *offset,
-                     const AdjointSample<float> *slot, float *acc) {
-  if (offset) {
-    if (acc)
-      return w ? Kernel<true, true, false>::run(width, w, offset, slot, acc)
-               : Kernel<true, false, false>::run(width, w, offset, slot, acc);
-    return Kernel<false, true, false>::run(width, w, offset, slot, acc);
-  }
-  if (acc)
-    return w ? Kernel<true, true, true>::run(width, w, offset, slot, acc)
-             : Kernel<true, false, true>::run(width, w, offset, slot, acc);
-  return Kernel<false, true, true>::run(width, w, offset, slot, acc);
-}
-
-template <bool G, bool F, bool C> struct GatherGeneric {
-  static float run(size_t width, const float *w, const uint32_t *offset,
-                   const AdjointSample<float> *slot, float *acc) {
-    return gatherGenericT<G, F, C>(width, w, offset, slot, acc);
-  }
-};
 
 float gatherGeneric(size_t width, const float *w, const uint32_t *offset,
                     const AdjointSample<float> *slot, float *acc) {
-  return dispatchGather<GatherGeneric>(width, w, offset, slot, acc);
+  return gatherRowGeneric<float>(width, w, offset, slot, acc);
 }
 
 #ifdef AXON_HAVE_AVX512_KERNELS
@@ -173,7 +116,7 @@ template <bool G, bool F, bool C> struct GatherAvx512 {
 
 float gatherAvx512(size_t width, const float *w, const uint32_t *offset,
                    const AdjointSample<float> *slot, float *acc) {
-  return dispatchGather<GatherAvx512>(width, w, offset, slot, acc);
+  return dispatchGather<float, GatherAvx512>(width, w, offset, slot, acc);
 }
 
 #endif
