@@ -173,4 +173,24 @@ llvm::Error validateBatch(const NetworkDesc &net,
   return llvm::Error::success();
 }
 
+llvm::Error validateRun(const NetworkDesc &net, llvm::ArrayRef<float> params,
+                        llvm::ArrayRef<Sample> batch, size_t gradsSize,
+                        double minSlope, llvm::StringRef engine) {
+  if (!(std::isfinite(minSlope) && minSlope > 0.0))
+    return makeError(engine.str(), "option minSlope = {} must be finite and > 0",
+                     minSlope);
+  if (llvm::Error err = validate(net))
+    return err;
+  if (llvm::Error err = validateParameters(net, params))
+    return err;
+  if (llvm::Error err = validateBatch(net, batch))
+    return err;
+  if (gradsSize != 0 && gradsSize != params.size())
+    return makeError(engine.str(),
+                     "gradient buffer holds {} values, the parameters {}; "
+                     "pass an empty buffer for a forward pass only",
+                     gradsSize, params.size());
+  return llvm::Error::success();
+}
+
 } // namespace axon::eventprop

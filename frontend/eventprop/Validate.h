@@ -10,6 +10,7 @@
 #include "frontend/eventprop/Network.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 namespace axon::eventprop {
@@ -35,5 +36,14 @@ llvm::Error validateParameters(const NetworkDesc &net,
 /// Checks a batch: not empty, every label in [0, readout size), every input
 /// spike on a channel < inputSize and at a finite time in [0, T).
 llvm::Error validateBatch(const NetworkDesc &net, llvm::ArrayRef<Sample> batch);
+
+/// Everything an engine's run() checks first: the grazing-crossing guard
+/// `minSlope` (finite, > 0), then validate, validateParameters and
+/// validateBatch, then that `gradsSize` is 0 (forward only) or the
+/// parameter count. `engine` ("cpu engine") locates the engine's own
+/// diagnostics.
+llvm::Error validateRun(const NetworkDesc &net, llvm::ArrayRef<float> params,
+                        llvm::ArrayRef<Sample> batch, size_t gradsSize,
+                        double minSlope, llvm::StringRef engine);
 
 } // namespace axon::eventprop

@@ -304,20 +304,8 @@ llvm::Error CpuEngine::check(const NetworkDesc &net,
                              llvm::ArrayRef<float> params,
                              llvm::ArrayRef<Sample> batch,
                              llvm::MutableArrayRef<float> grads) const {
-  if (!(std::isfinite(S->options.minSlope) && S->options.minSlope > 0.0))
-    return makeError(kWhere, "option minSlope = {} must be finite and > 0",
-                     S->options.minSlope);
-  if (llvm::Error err = validate(net))
-    return err;
-  if (llvm::Error err = validateParameters(net, params))
-    return err;
-  if (llvm::Error err = validateBatch(net, batch))
-    return err;
-  if (!grads.empty() && grads.size() != params.size())
-    return makeError(kWhere, "gradient buffer holds {} values, the parameters {}; "
-                     "pass an empty buffer for a forward pass only",
-                     grads.size(), params.size());
-  return llvm::Error::success();
+  return validateRun(net, params, batch, grads.size(), S->options.minSlope,
+                     kWhere);
 }
 
 llvm::Expected<BatchResult> CpuEngine::run(const NetworkDesc &net,

@@ -423,20 +423,9 @@ llvm::Expected<BatchResult> CudaEngine::run(const NetworkDesc &net,
                      "option threadsPerBlock = {} must be a multiple of 32 "
                      "in [32, 1024]",
                      o.threadsPerBlock);
-  if (!(std::isfinite(o.minSlope) && o.minSlope > 0.0))
-    return makeError(kWhere, "option minSlope = {} must be finite and > 0",
-                     o.minSlope);
-  if (llvm::Error err = validate(net))
+  if (llvm::Error err = validateRun(net, params, batch, grads.size(),
+                                    o.minSlope, kWhere))
     return err;
-  if (llvm::Error err = validateParameters(net, params))
-    return err;
-  if (llvm::Error err = validateBatch(net, batch))
-    return err;
-  if (!grads.empty() && grads.size() != params.size())
-    return makeError(kWhere,
-                     "gradient buffer holds {} values, the parameters {}; "
-                     "pass an empty buffer for a forward pass only",
-                     grads.size(), params.size());
   return S->runBatch(net, params, batch, grads);
 }
 
