@@ -97,6 +97,8 @@ llvm::Expected<Samples> loadSamples(const model::proto::Model &model,
   return out;
 }
 
+namespace {
+
 llvm::Expected<ConfigFile> readConfigFile(llvm::StringRef dirOrFile) {
   ConfigFile file;
   if (llvm::sys::fs::is_directory(dirOrFile)) {
@@ -156,6 +158,20 @@ openDevice(llvm::StringRef deviceSpec, const ConfigFile &config,
   if (llvm::Error err = device->load(config.bytes, config.path))
     return err;
   return device;
+}
+
+} // namespace
+
+llvm::Expected<Deployment> openDeployment(llvm::StringRef dirOrFile,
+                                          const DeviceRunOptions &options) {
+  llvm::Expected<ConfigFile> config = readConfigFile(dirOrFile);
+  if (!config)
+    return config.takeError();
+  llvm::Expected<std::unique_ptr<sim::Device>> device =
+      openDevice(options.device, *config, options.deviceTimeout());
+  if (!device)
+    return device.takeError();
+  return Deployment{std::move(*config), std::move(*device)};
 }
 
 } // namespace axon::tool

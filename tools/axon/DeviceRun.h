@@ -67,14 +67,17 @@ struct ConfigFile {
   std::string bytes;
 };
 
-/// `dirOrFile` is a deploy directory holding one *.axoncfg, or the file.
-llvm::Expected<ConfigFile> readConfigFile(llvm::StringRef dirOrFile);
+/// A deployed network ready to run: the configuration and a device loaded
+/// with it.
+struct Deployment {
+  ConfigFile config;
+  std::unique_ptr<sim::Device> device;
+};
 
-/// A device loaded with `config`: the in-process emulator of its family
-/// when `deviceSpec` is empty, else the remote device at tcp://host:port
-/// (`timeout` for connecting and each reply).
-llvm::Expected<std::unique_ptr<sim::Device>>
-openDevice(llvm::StringRef deviceSpec, const ConfigFile &config,
-           std::chrono::milliseconds timeout);
+/// Reads the configuration in `dirOrFile` (a deploy directory holding one
+/// *.axoncfg, or the file) and loads it into the in-process emulator of its
+/// family, or into the remote device `options.device` (tcp://host:port).
+llvm::Expected<Deployment> openDeployment(llvm::StringRef dirOrFile,
+                                          const DeviceRunOptions &options);
 
 } // namespace axon::tool

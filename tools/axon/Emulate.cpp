@@ -62,14 +62,13 @@ Command addEmulateCommand(CLI::App &root) {
               return reportError(samples.takeError());
             if (!(trialMs > 0))
               trialMs = samples->durationMs;
-            llvm::Expected<ConfigFile> config = readConfigFile(o->deploy);
-            if (!config)
-              return reportError(config.takeError());
-            llvm::Expected<std::unique_ptr<sim::Device>> device =
-                openDevice(o->run.device, *config, o->run.deviceTimeout());
-            if (!device)
-              return reportError(device.takeError());
-            const sim::DeviceLayout &layout = (*device)->layout();
+            llvm::Expected<Deployment> deployed =
+                openDeployment(o->deploy, o->run);
+            if (!deployed)
+              return reportError(deployed.takeError());
+            const ConfigFile &config = deployed->config;
+            sim::Device &device = *deployed->device;
+            const sim::DeviceLayout &layout = device.layout();
             const uint32_t steps = sim::trialSteps(trialMs, layout.dtMs);
 
             uint64_t correct = 0;
@@ -77,12 +76,12 @@ Command addEmulateCommand(CLI::App &root) {
             auto start = std::chrono::steady_clock::now();
             for (size_t s = 0; s < samples->samples.size(); ++s) {
               const eventprop::Sample &sample = samples->samples[s];
-              llvm::Expected<sim::TrialResult> r = (*device)->run(
+              llvm::Expected<sim::TrialResult> r = device.run(
                   sim::binSample(sample, layout.dtMs, steps));
               if (!r)
                 return reportError(appendNote(
                     r.takeError(), fmt::format("note: sample {}", s),
-                    (*device)->describe()));
+                    device.describe()));
               correct += sim::decide(*r, steps, layout.dtMs).winner ==
                          sample.label;
               sim::addTrial(totals, r->counters);
@@ -96,7 +95,7 @@ Command addEmulateCommand(CLI::App &root) {
             const size_t n = samples->samples.size();
             const double accuracy = n ? double(correct) / n : 0.0;
             fmt::print("{} on {}: {} samples of {} steps ({} ms ticks)\n",
-                       config->path, (*device)->describe(), n, steps,
+                       config.path, device.describe(), n, steps,
                        layout.dtMs);
             fmt::print("  accuracy {:.4f}; {:.2f} s, {:.1f} M synaptic "
                        "events/s\n",

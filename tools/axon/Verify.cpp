@@ -60,18 +60,17 @@ Command addVerifyCommand(CLI::App &root) {
                             o->run.samples);
             if (!samples)
               return reportError(samples.takeError());
-            llvm::Expected<ConfigFile> config = readConfigFile(o->deploy);
-            if (!config)
-              return reportError(config.takeError());
-            llvm::Expected<std::unique_ptr<sim::Device>> device =
-                openDevice(o->run.device, *config, o->run.deviceTimeout());
-            if (!device)
-              return reportError(device.takeError());
+            llvm::Expected<Deployment> deployed =
+                openDeployment(o->deploy, o->run);
+            if (!deployed)
+              return reportError(deployed.takeError());
+            const ConfigFile &config = deployed->config;
+            sim::Device &device = *deployed->device;
 
             std::optional<target::TargetDescription> target;
             if (o->stages) {
               std::string name =
-                  o->target.empty() ? (*device)->layout().target : o->target;
+                  o->target.empty() ? device.layout().target : o->target;
               llvm::Expected<target::TargetDescription> t =
                   target::TargetDescription::find(name);
               if (!t)
@@ -83,10 +82,10 @@ Command addVerifyCommand(CLI::App &root) {
             options.pipeline = o->passes;
             options.seed = o->seed;
             options.trialMs = net->trialMs;
-            options.chipFootprintBytes = config->bytes.size();
+            options.chipFootprintBytes = config.bytes.size();
             llvm::Expected<sim::verify::VerifyReport> report =
-                sim::verify::verify(net->graph, samples->samples, **device,
-                                    config->bytes, options);
+                sim::verify::verify(net->graph, samples->samples, device,
+                                    config.bytes, options);
             if (!report)
               return reportError(report.takeError());
             fmt::print("{}", sim::verify::formatReport(*report));
