@@ -20,7 +20,7 @@
 //     bench/EventPropCpuBench.cpp frontend/eventprop/*.cpp
 //     frontend/eventprop/cpu/*.cpp /usr/lib/llvm-14/lib/libLLVMSupport.a
 //     /usr/lib/llvm-14/lib/libLLVMDemangle.a -lz -ltinfo -lfmt -pthread
-//   ./a.out [repeats] [generic]
+//   ./a.out [repeats] [generic|vector] [ring-tile-bytes]
 // (one command; it also needs ir/Diagnostics.cpp for the engine's errors).
 //===----------------------------------------------------------------------===//
 #include "frontend/eventprop/cpu/CpuEngine.h"
@@ -35,6 +35,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -127,6 +128,9 @@ int main(int argc, char **argv) {
   // "generic" measures the portable row loops instead of the processor's
   // vector ones.
   const bool vectorKernels = !(argc > 2 && std::strcmp(argv[2], "generic") == 0);
+  // Bytes of ring per tile (CpuEngineOptions::ringTileBytes; 0: whole
+  // layers); the engine's default when absent.
+  const long tileBytes = argc > 3 ? std::atol(argv[3]) : -1;
   NetworkDesc net = shdNetwork();
   std::mt19937_64 rng(12345);
   std::vector<float> params = initialParameters(net, rng);
@@ -139,10 +143,12 @@ int main(int argc, char **argv) {
              "1000 steps, {:.1f} k input spikes per sample\n",
              inputSpikes / 32.0 / 1000.0);
   fmt::print("peak RSS after building the batch: {:.1f} MiB; row kernels: "
-             "{}\n",
+             "{}; ring tiles: {}\n",
              peakRssMiB(),
              vectorKernels ? cpu::bestRowKernels().name
-                           : cpu::genericRowKernels().name);
+                           : cpu::genericRowKernels().name,
+             tileBytes < 0 ? std::string("default")
+                           : fmt::format("{} bytes", tileBytes));
 
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   std::vector<unsigned> threadCounts = {1};
@@ -152,6 +158,8 @@ int main(int argc, char **argv) {
     CpuEngineOptions options;
     options.threads = threads;
     options.vectorKernels = vectorKernels;
+    if (tileBytes >= 0)
+      options.ringTileBytes = uint32_t(tileBytes);
     CpuEngine engine(options);
     double best = 1e30, bestForward = 1e30, bestCpu = 1e30;
     double bestForwardCpu = 1e30;

@@ -84,7 +84,9 @@ AXON_HD inline Real crossingSlope(Real v0, Real v1, Real i0, Real threshold,
 
 /// One step of a LIF neuron: integrate, then at V >= threshold reset V and
 /// report the crossing slope. Returns whether it spiked (at the end of the
-/// step). I is unchanged by a spike.
+/// step). I is unchanged by a spike. (The CPU engine does the same per
+/// layer in two passes: forwardStep for all, then crossingSlope and the
+/// reset for those at V >= theta.)
 template <typename Real>
 AXON_HD inline bool lifStep(Real &v, Real &i, const StepCoefficients<Real> &s,
                             Real threshold, Real reset, Real stepOverTauSyn,

@@ -32,21 +32,32 @@ namespace axon::eventprop::cpu {
 /// the peak value by slope * da, so the arrival's delay gradient and
 /// feedback are e = (dL/dz) slope instead of w (lambda_V - lambda_I), as in
 /// the reference engine. Every negative-weight arrival at p gets it.
-/// Returns the change of the row's feedback and fixes the delay sums.
+/// Returns the change of feedback of presynaptic row `row` (a spike at
+/// `step`) and fixes its delay sums.
 template <typename Real>
 Real kinkCorrection(const Plan &plan, const ProjectionPlan &proj,
                     const SampleRecord &record, double batchScale,
-                    uint32_t step, const float *w, const uint32_t *offset,
-                    const AdjointSample<Real> *slot, Real *acc) {
+                    uint32_t step, uint32_t row,
+                    const AdjointSample<Real> *history, Real *accumulators) {
+  const LayerPlan &post = plan.layers[proj.post];
+  const size_t first = size_t(row) * proj.postSize;
+  const float *w = plan.params + proj.weightOffset + first;
+  const uint16_t *offset = plan.ringOffsets.data() + proj.synapseOffset + first;
+  Real *acc = proj.gradients
+                  ? accumulators + 2 * (proj.synapseOffset + first)
+                  : nullptr;
   Real change = 0;
   for (uint32_t k = 0; k < proj.postSize; ++k) {
     double slope = record.peakKinkSlope[k];
     if (slope == 0.0 || w[k] >= 0.0f)
       continue;
-    uint32_t delay = (offset[k] - k) / proj.postSize;
+    const uint32_t t = k / post.tileWidth;
+    const uint32_t delay = offset[k] / post.tileSpan(t);
     if (step + delay != record.peakStep[k])
       continue;
-    Real old = slot[offset[k]].lambdaVMinusI;
+    Real old = history[post.ringOffset +
+                       post.element((step & post.ringMask) + delay, k)]
+                   .lambdaVMinusI;
     Real e = Real(batchScale * record.dLossDz[k] * slope);
     change += e - Real(w[k]) * old;
     if (acc)
@@ -56,37 +67,60 @@ Real kinkCorrection(const Plan &plan, const ProjectionPlan &proj,
 }
 
 template <typename Real>
-Real Worker<Real>::gatherRow(const Plan &plan, uint32_t source, uint32_t row,
-                             uint32_t step, bool feedback,
-                             const SampleRecord &record, double batchScale,
-                             Real *accumulators, EngineCounters &counters) {
-  Real error = 0;
-  for (uint32_t p : plan.outgoing[source]) {
-    const ProjectionPlan &proj = plan.projections[p];
-    if (!feedback && !proj.gradients)
-      continue;
-    const LayerPlan &post = plan.layers[proj.post];
-    const size_t width = proj.postSize;
-    const size_t first = proj.synapseOffset + row * width;
-    const float *w = plan.params + proj.weightOffset + row * width;
-    const uint32_t *offset = plan.ringOffsets.data() + first;
-    const AdjointSample<Real> *slot =
-        History.data() + post.ringOffset + size_t(step & post.ringMask) * width;
-    Real *acc = accumulators + 2 * first;
-    counters.backwardSynapticEvents += width;
-    // GatherKernel's convention: a null pointer leaves its part out.
-    const float *weights = feedback ? w : nullptr;
-    const uint32_t *offsets = proj.zeroDelay ? nullptr : offset;
-    Real *sums = proj.gradients ? acc : nullptr;
-    if constexpr (std::is_same_v<Real, float>)
-      error += plan.kernels.gather(width, weights, offsets, slot, sums);
-    else
-      error += gatherRowGeneric<Real>(width, weights, offsets, slot, sums);
-    if (!record.peakKinkSlope.empty() && proj.post == plan.readoutLayer())
-      error += kinkCorrection(plan, proj, record, batchScale, step, w, offset,
-                              slot, proj.gradients ? acc : nullptr);
+void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
+                              size_t firstFeedback, const SampleRecord &record,
+                              double batchScale, Real *accumulators,
+                              EngineCounters &counters) {
+  Feedback.assign(Rows.size(), Real(0));
+  uint64_t events = 0;
+  for (uint32_t l = 0; l < plan.layers.size(); ++l) {
+    const LayerPlan &post = plan.layers[l];
+    const uint32_t slot = step & post.ringMask;
+    for (uint32_t t = 0; t < post.numTiles; ++t) {
+      const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
+      const AdjointSample<Real> *slots =
+          History.data() + post.ringOffset + post.tileSlot(t, slot);
+      for (size_t r = 0; r < Rows.size(); ++r) {
+        const Row &row = Rows[r];
+        const bool feedback = r >= firstFeedback;
+        for (uint32_t p : plan.outgoing[row.source]) {
+          const ProjectionPlan &proj = plan.projections[p];
+          if (proj.post != l || (!feedback && !proj.gradients))
+            continue;
+          const size_t synapse =
+              proj.synapseOffset + size_t(row.index) * proj.postSize + start;
+          events += span;
+          // GatherKernel's convention: a null pointer leaves its part out.
+          const float *weights =
+              feedback ? plan.params + proj.weightOffset +
+                             (synapse - proj.synapseOffset)
+                       : nullptr;
+          const uint16_t *offsets =
+              proj.zeroDelay ? nullptr : plan.ringOffsets.data() + synapse;
+          Real *sums = proj.gradients ? accumulators + 2 * synapse : nullptr;
+          if constexpr (std::is_same_v<Real, float>)
+            Feedback[r] += plan.kernels.gather(span, weights, offsets, slots,
+                                               sums);
+          else
+            Feedback[r] +=
+                gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
+        }
+      }
+    }
   }
-  return error;
+  counters.backwardSynapticEvents += events;
+  if (record.peakKinkSlope.empty())
+    return;
+  // Input rows too: their delay sums need the fix, their feedback is unused.
+  for (size_t r = 0; r < Rows.size(); ++r)
+    for (uint32_t p : plan.outgoing[Rows[r].source]) {
+      const ProjectionPlan &proj = plan.projections[p];
+      if (proj.post == plan.readoutLayer() &&
+          (r >= firstFeedback || proj.gradients))
+        Feedback[r] += kinkCorrection(plan, proj, record, batchScale, step,
+                                      Rows[r].index, History.data(),
+                                      accumulators);
+    }
 }
 
 template <typename Real>
@@ -131,35 +165,43 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
           adjointStep(lv[j], li[j], coeff);
       }
     }
-    for (const LayerPlan &layer : plan.layers) {
-      AdjointSample<Real> *first = History.data() + layer.ringOffset +
-                                   size_t(n & layer.ringMask) * layer.size;
-      AdjointSample<Real> *second =
-          first + size_t(layer.ringDepth) * layer.size;
-      const Real *lv = LambdaV.data() + layer.offset;
-      const Real *li = LambdaI.data() + layer.offset;
-      for (uint32_t j = 0; j < layer.size; ++j)
-        first[j] = second[j] = adjointSample(lv[j], li[j]);
-    }
+    for (const LayerPlan &layer : plan.layers)
+      for (uint32_t t = 0; t < layer.numTiles; ++t) {
+        const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
+        AdjointSample<Real> *first = History.data() + layer.ringOffset +
+                                     layer.tileSlot(t, n & layer.ringMask);
+        AdjointSample<Real> *second = first + size_t(layer.ringDepth) * span;
+        const Real *lv = LambdaV.data() + layer.offset + start;
+        const Real *li = LambdaI.data() + layer.offset + start;
+        for (uint32_t j = 0; j < span; ++j)
+          first[j] = second[j] = adjointSample(lv[j], li[j]);
+      }
 
+    // Input rows sample gradients only; the spikes at n also feed back,
+    // except at T, where they reach no target before the trial ends.
+    Rows.clear();
     if (inputGradients && n < numSteps)
       for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
-        gatherRow(plan, 0, sample.spikes[BinOrder[s]].channel, n, false, record,
-                  inputs.batchScale, accumulators, counters);
-
+        Rows.push_back({0, sample.spikes[BinOrder[s]].channel});
+    const size_t firstFeedback = Rows.size();
     const size_t end = cursor;
     while (cursor > 0 && spikes[cursor - 1].step == n)
       --cursor;
+    if (n < numSteps)
+      for (size_t r = cursor; r < end; ++r) {
+        const uint32_t l = plan.layerOf[spikes[r].neuron];
+        Rows.push_back({l + 1, spikes[r].neuron - plan.layers[l].offset});
+      }
+    gatherRows(plan, n, firstFeedback, record, inputs.batchScale, accumulators,
+               counters);
+
     for (size_t r = cursor; r < end; ++r) {
       const SpikeRecord &spike = spikes[r];
       const uint32_t l = plan.layerOf[spike.neuron];
       const LayerPlan &layer = plan.layers[l];
       const uint32_t j = spike.neuron - layer.offset;
-      // Spikes at T reach no target before the trial ends.
       Real feedback =
-          n < numSteps ? gatherRow(plan, l + 1, j, n, true, record,
-                                   inputs.batchScale, accumulators, counters)
-                       : Real(0);
+          n < numSteps ? Feedback[firstFeedback + (r - cursor)] : Real(0);
       Real spikeTimeLoss = 0;
       if (firstSpike && l + 1 == numLayers && record.firstStep[j] == n)
         spikeTimeLoss = Real(inputs.batchScale * record.dLossDz[j]);

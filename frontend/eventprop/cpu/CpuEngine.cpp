@@ -41,6 +41,21 @@ uint32_t nextPowerOfTwo(uint32_t x) {
   return p;
 }
 
+/// Neurons per ring tile of a layer (LayerPlan::tileWidth): the widest
+/// whose float ring of `depth` slots fits `bytes`, but whole vectors (16)
+/// and at least two of them, so that the per-row loops keep their width;
+/// never so wide that the offset d * width + j overflows 16 bits; tiles of
+/// a layer balanced in width.
+uint32_t tileWidth(uint32_t size, uint32_t depth, uint32_t bytes) {
+  const uint32_t limit = std::max(1u, 65536u / depth);
+  uint32_t width = bytes == 0 ? size : bytes / (depth * sizeof(float));
+  width = std::max(width & ~15u, 32u);
+  width = std::min({width, limit, size});
+  const uint32_t tiles = (size + width - 1) / width;
+  const uint32_t balanced = ((size + tiles - 1) / tiles + 15) & ~15u;
+  return std::min({balanced, limit, size});
+}
+
 /// Lays out a validated network for one run with `params`.
 void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
                const CpuEngineOptions &options, Plan &plan) {
@@ -71,6 +86,23 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
   }
   plan.numNeurons = offset;
 
+  // Ring geometry first: a layer's depth covers every projection into it,
+  // and the tile width (hence every ring offset) depends on the depth.
+  for (const ProjectionDesc &desc : net.projections) {
+    LayerPlan &post = plan.layers[desc.post];
+    post.ringDepth =
+        std::max(post.ringDepth, nextPowerOfTwo(desc.maxDelaySteps + 1));
+  }
+  plan.ringElements = 0;
+  for (LayerPlan &layer : plan.layers) {
+    layer.ringMask = layer.ringDepth - 1;
+    layer.ringOffset = plan.ringElements;
+    plan.ringElements += 2 * uint64_t(layer.ringDepth) * layer.size;
+    layer.tileWidth = tileWidth(layer.size, layer.ringDepth,
+                                options.ringTileBytes);
+    layer.numTiles = (layer.size + layer.tileWidth - 1) / layer.tileWidth;
+  }
+
   ParameterLayout layout = ParameterLayout::of(net);
   plan.projections.clear();
   plan.outgoing.assign(net.layers.size() + 1, {});
@@ -90,30 +122,23 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
     proj.synapseOffset = synapses;
     proj.gradients =
         !options.maskFrozenParameters || desc.learnWeights || desc.learnDelays;
-    uint32_t *offsets = plan.ringOffsets.data() + synapses;
+    const LayerPlan &post = plan.layers[desc.post];
+    uint16_t *offsets = plan.ringOffsets.data() + synapses;
     bool zero = true;
     for (uint64_t s = 0; s < range.count; ++s) {
       uint32_t delay =
           roundedDelay(params[range.delayOffset + s], desc.maxDelaySteps);
-      offsets[s] = delay * proj.postSize + uint32_t(s % proj.postSize);
+      uint32_t j = uint32_t(s % proj.postSize);
+      uint32_t t = j / post.tileWidth;
+      offsets[s] = uint16_t(delay * post.tileSpan(t) + (j - post.tileStart(t)));
       zero &= delay == 0;
     }
     proj.zeroDelay = zero;
-    LayerPlan &post = plan.layers[desc.post];
-    post.ringDepth =
-        std::max(post.ringDepth, nextPowerOfTwo(desc.maxDelaySteps + 1));
     plan.outgoing[desc.pre].push_back(uint32_t(p));
     plan.projections.push_back(proj);
     synapses += range.count;
   }
   plan.numSynapses = synapses;
-
-  plan.ringElements = 0;
-  for (LayerPlan &layer : plan.layers) {
-    layer.ringMask = layer.ringDepth - 1;
-    layer.ringOffset = plan.ringElements;
-    plan.ringElements += 2 * uint64_t(layer.ringDepth) * layer.size;
-  }
 
   plan.readoutWeights.assign(net.numSteps + 1, 0.0);
   if (isIntegralLoss(net.loss.kind)) {

@@ -81,6 +81,13 @@ struct CpuEngineOptions {
   /// processor has (AVX-512 gathers and scatters); false: the generic
   /// loops. Spike trains and per-synapse sums are identical either way.
   bool vectorKernels = true;
+  /// Bytes of float arrival ring per layer tile (CpuPlan.h LayerPlan): the
+  /// neurons of a layer are cut into tiles whose ring fits the L1 data
+  /// cache, and the spikes of a grid point are scattered (and gathered)
+  /// tile by tile. 0: one tile per layer where the 16-bit ring offsets
+  /// allow it. Results do not depend on it, except for the order in which
+  /// a spike's feedback sum is added up.
+  uint32_t ringTileBytes = 32 * 1024;
 };
 
 /// The forward pass of one sample in detail, for tests and debugging.

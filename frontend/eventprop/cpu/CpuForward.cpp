@@ -38,6 +38,11 @@ template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
   BinStart.resize(plan.numSteps + 1);
   const uint32_t readoutSize = plan.readout().size;
   Arrived.resize(readoutSize);
+  uint32_t widest = 0;
+  for (const LayerPlan &layer : plan.layers)
+    widest = std::max(widest, layer.size);
+  Start.resize(2 * size_t(widest));
+  Crossed.resize(widest);
   Forcing.resize(readoutSize);
 }
 
@@ -67,30 +72,47 @@ void Worker<Real>::binInputs(const Plan &plan, const Sample &sample) {
   BinStart[0] = 0;
 }
 
+/// base[j] += w[j] for a zero-delay row: both pointers restricted, so that
+/// the loop vectorises.
 template <typename Real>
-void Worker<Real>::scatterRow(const Plan &plan, uint32_t source, uint32_t row,
-                              uint32_t step, EngineCounters &counters) {
-  for (uint32_t p : plan.outgoing[source]) {
-    const ProjectionPlan &proj = plan.projections[p];
-    const LayerPlan &post = plan.layers[proj.post];
-    const size_t width = proj.postSize;
-    const float *w = plan.params + proj.weightOffset + row * width;
-    Real *ring = Ring.data() + post.ringOffset;
-    counters.forwardSynapticEvents += width;
-    if (proj.zeroDelay) {
-      Real *slot = ring + size_t(step & post.ringMask) * width;
-      for (size_t j = 0; j < width; ++j)
-        slot[j] += Real(w[j]);
-      continue;
+static void addRow(Real *__restrict base, const float *__restrict w,
+                   uint32_t width) {
+  for (uint32_t j = 0; j < width; ++j)
+    base[j] += Real(w[j]);
+}
+
+template <typename Real>
+void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
+                               EngineCounters &counters) {
+  uint64_t events = 0;
+  for (uint32_t l = 0; l < plan.layers.size(); ++l) {
+    const LayerPlan &post = plan.layers[l];
+    const uint32_t slot = step & post.ringMask;
+    for (uint32_t t = 0; t < post.numTiles; ++t) {
+      const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
+      Real *base = Ring.data() + post.ringOffset + post.tileSlot(t, slot);
+      for (const Row &row : Rows)
+        for (uint32_t p : plan.outgoing[row.source]) {
+          const ProjectionPlan &proj = plan.projections[p];
+          if (proj.post != l)
+            continue;
+          const size_t first = size_t(row.index) * proj.postSize + start;
+          const float *w = plan.params + proj.weightOffset + first;
+          events += span;
+          if (proj.zeroDelay) {
+            addRow(base, w, span);
+            continue;
+          }
+          const uint16_t *offset =
+              plan.ringOffsets.data() + proj.synapseOffset + first;
+          if constexpr (std::is_same_v<Real, float>)
+            plan.kernels.scatter(base, offset, w, span);
+          else
+            scatterRowGeneric<Real>(base, offset, w, span);
+        }
     }
-    const uint32_t *offset =
-        plan.ringOffsets.data() + proj.synapseOffset + row * width;
-    Real *base = ring + size_t(step & post.ringMask) * width;
-    if constexpr (std::is_same_v<Real, float>)
-      plan.kernels.scatter(base, offset, w, width);
-    else
-      scatterRowGeneric<Real>(base, offset, w, width);
   }
+  counters.forwardSynapticEvents += events;
 }
 
 template <typename Real>
@@ -149,30 +171,34 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
 
   size_t pending = 0; // first record of the spikes at the current grid point
   for (uint32_t n = 0; n < numSteps; ++n) {
+    Rows.clear();
     for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
-      scatterRow(plan, 0, sample.spikes[BinOrder[s]].channel, n, counters);
+      Rows.push_back({0, sample.spikes[BinOrder[s]].channel});
     const size_t detected = record.spikes.size();
     for (size_t r = pending; r < detected; ++r) {
       uint32_t neuron = record.spikes[r].neuron;
       uint32_t layer = plan.layerOf[neuron];
-      scatterRow(plan, layer + 1, neuron - plan.layers[layer].offset, n,
-                 counters);
+      Rows.push_back({layer + 1, neuron - plan.layers[layer].offset});
     }
     pending = detected;
+    scatterRows(plan, n, counters);
 
     for (const LayerPlan &layer : plan.layers) {
-      Real *first = Ring.data() + layer.ringOffset +
-                    size_t(n & layer.ringMask) * layer.size;
-      Real *second = first + size_t(layer.ringDepth) * layer.size;
-      Real *current = I.data() + layer.offset;
       const bool keep = maxVoltage && &layer == &readout;
-      for (uint32_t j = 0; j < layer.size; ++j) {
-        Real arrived = first[j] + second[j];
-        current[j] += arrived;
-        if (keep)
-          Arrived[j] = arrived;
-        first[j] = Real(0);
-        second[j] = Real(0);
+      for (uint32_t t = 0; t < layer.numTiles; ++t) {
+        const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
+        Real *first = Ring.data() + layer.ringOffset +
+                      layer.tileSlot(t, n & layer.ringMask);
+        Real *second = first + size_t(layer.ringDepth) * span;
+        Real *current = I.data() + layer.offset + start;
+        for (uint32_t j = 0; j < span; ++j) {
+          Real arrived = first[j] + second[j];
+          current[j] += arrived;
+          if (keep)
+            Arrived[start + j] = arrived;
+          first[j] = Real(0);
+          second[j] = Real(0);
+        }
       }
     }
 
@@ -188,21 +214,37 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
           forwardStep(v[j], i[j], coeff);
         continue;
       }
+      // Integrate the whole layer, then visit the neurons that crossed:
+      // lifStep's arithmetic in two loops that vectorise and do not branch
+      // on the (frequent, unpredictable) spikes.
       const Real threshold = layer.threshold, reset = layer.reset;
       const Real minSlope = layer.minSlope;
       const Real stepOverTauSyn = plan.dt / layer.tauSyn;
       const bool isReadout = l + 1 == numLayers;
+      Real *__restrict v0 = Start.data();
+      Real *__restrict i0 = Start.data() + layer.size;
+      uint32_t *__restrict crossed = Crossed.data();
       for (uint32_t j = 0; j < layer.size; ++j) {
-        Real slope;
-        if (!lifStep(v[j], i[j], coeff, threshold, reset, stepOverTauSyn,
-                     slope))
-          continue;
+        v0[j] = v[j];
+        i0[j] = i[j];
+        forwardStep(v[j], i[j], coeff);
+      }
+      uint32_t count = 0;
+      for (uint32_t j = 0; j < layer.size; ++j) {
+        crossed[count] = j;
+        count += !(v[j] < threshold); // lifStep's test, NaN included
+      }
+      for (uint32_t c = 0; c < count; ++c) {
+        const uint32_t j = crossed[c];
+        Real slope = crossingSlope(v0[j], v[j], i0[j], threshold,
+                                   stepOverTauSyn);
+        v[j] = reset;
         counters.clampedSlopes += clampSlope(slope, minSlope);
         record.spikes.push_back({n + 1, layer.offset + j, float(slope)});
-        ++record.layerSpikes[l];
         if (isReadout && record.firstStep[j] > n + 1)
           record.firstStep[j] = n + 1;
       }
+      record.layerSpikes[l] += count;
     }
   }
   measureReadout(numSteps);

@@ -14,6 +14,7 @@
 #include "frontend/eventprop/Network.h"
 #include "frontend/eventprop/cpu/RowKernels.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -33,12 +34,35 @@ struct LayerPlan {
   /// (steps) of any projection into the layer. Grid point n owns slots
   /// n & ringMask and (n & ringMask) + ringDepth: a spike at s writes (and
   /// the backward pass reads) synapse j of delay d at slot
-  /// (s & ringMask) + d, which is one of the two slots of s + d, so the
-  /// index is (s & ringMask) * size + offset[j] with offset = d * size + j
-  /// precomputed: no wrap-around in the per-synapse loop.
+  /// (s & ringMask) + d, which is one of the two slots of s + d: no
+  /// wrap-around in the per-synapse loop.
   uint32_t ringDepth = 1;
   uint32_t ringMask = 0;
   uint64_t ringOffset = 0; ///< first element in a worker's ring/history
+  /// The neurons are cut into tiles of tileWidth (the last one narrower),
+  /// each with its own contiguous 2 * ringDepth slots of its width, sized
+  /// so that a tile's ring stays in the L1 cache while every spike of a
+  /// grid point scatters into it (CpuEngineOptions::ringTileBytes). Within
+  /// a tile of width W, synapse j (tile-relative) of delay d sits at
+  /// d * W + j from the tile's slot (s & ringMask): the 16-bit ring offset.
+  uint32_t tileWidth = 1;
+  uint32_t numTiles = 1;
+
+  uint32_t tileStart(uint32_t t) const { return t * tileWidth; }
+  uint32_t tileSpan(uint32_t t) const {
+    return std::min(tileWidth, size - t * tileWidth);
+  }
+  /// Element of grid slot `slot` (0 .. 2 ringDepth - 1) of tile t, relative
+  /// to ringOffset.
+  uint64_t tileSlot(uint32_t t, uint32_t slot) const {
+    return 2 * uint64_t(ringDepth) * tileStart(t) +
+           uint64_t(slot) * tileSpan(t);
+  }
+  /// Element of neuron j at grid slot `slot`, relative to ringOffset.
+  uint64_t element(uint32_t slot, uint32_t j) const {
+    uint32_t t = j / tileWidth;
+    return tileSlot(t, slot) + (j - tileStart(t));
+  }
 };
 
 struct ProjectionPlan {
@@ -62,10 +86,10 @@ struct Plan {
   std::vector<ProjectionPlan> projections;
   /// Projections leaving each source, in projection order.
   std::vector<std::vector<uint32_t>> outgoing;
-  /// Ring offset d * postSize + j of every synapse (d its rounded delay in
-  /// steps), projections concatenated, row-major by presynaptic neuron like
-  /// the weights.
-  std::vector<uint32_t> ringOffsets;
+  /// Tile-relative ring offset d * W + j of every synapse (LayerPlan; d its
+  /// rounded delay in steps), projections concatenated, row-major by
+  /// presynaptic neuron like the weights.
+  std::vector<uint16_t> ringOffsets;
   std::vector<uint32_t> layerOf; ///< per global neuron
   uint32_t numNeurons = 0;
   uint64_t numSynapses = 0;

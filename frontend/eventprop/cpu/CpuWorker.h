@@ -61,14 +61,23 @@ public:
 
 private:
   void binInputs(const Plan &plan, const Sample &sample);
-  void scatterRow(const Plan &plan, uint32_t source, uint32_t row,
-                  uint32_t step, EngineCounters &counters);
-  /// Backward work of one spike of `source` row `row` at grid point `step`:
-  /// gradient sums of every synapse it crosses and, when `feedback`, the
-  /// error sum_m w (lambda_V - lambda_I)_m at the arrivals.
-  Real gatherRow(const Plan &plan, uint32_t source, uint32_t row, uint32_t step,
-                 bool feedback, const SampleRecord &record, double batchScale,
-                 Real *accumulators, EngineCounters &counters);
+  /// Rows (input channels, then layer spikes in record order) that spike at
+  /// the current grid point; rebuilt each grid point, capacity kept.
+  struct Row {
+    uint32_t source = 0; ///< 0: input, k: layer k - 1
+    uint32_t index = 0;  ///< presynaptic neuron within the source
+  };
+  /// Scatters every row of Rows spiking at grid point `step` into the
+  /// rings, layer by layer and tile by tile; each ring element receives its
+  /// weights in row order, as row-by-row scattering would add them.
+  void scatterRows(const Plan &plan, uint32_t step, EngineCounters &counters);
+  /// Backward work of every row of Rows at grid point `step`, tile by tile:
+  /// the gradient sums of every synapse it crosses and, for the rows from
+  /// `firstFeedback` on, the error sum_m w (lambda_V - lambda_I)_m at the
+  /// arrivals into Feedback (one per row).
+  void gatherRows(const Plan &plan, uint32_t step, size_t firstFeedback,
+                  const SampleRecord &record, double batchScale,
+                  Real *accumulators, EngineCounters &counters);
   void finishForward(const Plan &plan, const Sample &sample,
                      SampleRecord &record);
 
@@ -87,9 +96,15 @@ private:
   /// Input spikes bucketed by step: indices into Sample::spikes of step n
   /// are BinOrder[BinStart[n] .. BinStart[n + 1]).
   std::vector<uint32_t> BinStart, BinOrder;
+  std::vector<Row> Rows;
+  std::vector<Real> Feedback; ///< per row of Rows (backward)
   /// Weight sum that arrived at each readout neuron at the current grid
   /// point (MaxVoltage kinks).
   std::vector<Real> Arrived;
+  /// Forward: V and I of a layer at the start of the step, and the neurons
+  /// that crossed threshold in it.
+  std::vector<Real> Start;
+  std::vector<uint32_t> Crossed;
   std::vector<double> Forcing;      ///< backward: (dL/dz_k) / (B tau_m)
   uint64_t PreparedNeurons = ~0ull, PreparedSynapses = ~0ull;
 };

@@ -15,32 +15,33 @@ namespace axon::eventprop::cpu {
 
 namespace {
 
-void scatterGeneric(float *base, const uint32_t *offset, const float *w,
+void scatterGeneric(float *base, const uint16_t *offset, const float *w,
                     size_t width) {
   scatterRowGeneric<float>(base, offset, w, width);
 }
 
-float gatherGeneric(size_t width, const float *w, const uint32_t *offset,
+float gatherGeneric(size_t width, const float *w, const uint16_t *offset,
                     const AdjointSample<float> *slot, float *acc) {
   return gatherRowGeneric<float>(width, w, offset, slot, acc);
 }
 
 #ifdef AXON_HAVE_AVX512_KERNELS
 
-#define AXON_AVX512 __attribute__((target("avx512f,avx512vl")))
+#define AXON_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw")))
 
-AXON_AVX512 void scatterAvx512(float *base, const uint32_t *offset,
+AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
                                const float *w, size_t width) {
   size_t j = 0;
   for (; j + 16 <= width; j += 16) {
-    __m512i index = _mm512_loadu_si512(offset + j);
+    __m512i index = _mm512_cvtepu16_epi32(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i *>(offset + j)));
     __m512 value = _mm512_i32gather_ps(index, base, 4);
     value = _mm512_add_ps(value, _mm512_loadu_ps(w + j));
     _mm512_i32scatter_ps(base, index, value, 4);
   }
   if (j < width) {
     __mmask16 m = __mmask16((1u << (width - j)) - 1);
-    __m512i index = _mm512_maskz_loadu_epi32(m, offset + j);
+    __m512i index = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, offset + j));
     __m512 value =
         _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, index, base, 4);
     value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, w + j));
@@ -53,7 +54,7 @@ AXON_AVX512 void scatterAvx512(float *base, const uint32_t *offset,
 /// out as the interleaved accumulators are.
 template <bool Gradients, bool Feedback, bool Contiguous>
 AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
-                                    const uint32_t *offset,
+                                    const uint16_t *offset,
                                     const double *pairs, float *acc,
                                     __m512 &sum) {
   const __mmask8 m = __mmask8((1u << count) - 1);
@@ -62,7 +63,7 @@ AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
   if constexpr (Contiguous) {
     h = _mm512_castpd_ps(_mm512_maskz_loadu_pd(m, pairs + j));
   } else {
-    __m256i index = _mm256_maskz_loadu_epi32(m, offset + j);
+    __m256i index = _mm256_cvtepu16_epi32(_mm_maskz_loadu_epi16(m, offset + j));
     h = _mm512_castpd_ps(
         _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, index, pairs, 8));
   }
@@ -82,7 +83,7 @@ AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
 
 template <bool Gradients, bool Feedback, bool Contiguous>
 AXON_AVX512 float gatherAvx512T(size_t width, const float *w,
-                                const uint32_t *offset,
+                                const uint16_t *offset,
                                 const AdjointSample<float> *slot, float *acc) {
   static_assert(sizeof(AdjointSample<float>) == 8, "pairs must be packed");
   const double *pairs = reinterpret_cast<const double *>(slot);
@@ -108,13 +109,13 @@ AXON_AVX512 float gatherAvx512T(size_t width, const float *w,
 }
 
 template <bool G, bool F, bool C> struct GatherAvx512 {
-  static float run(size_t width, const float *w, const uint32_t *offset,
+  static float run(size_t width, const float *w, const uint16_t *offset,
                    const AdjointSample<float> *slot, float *acc) {
     return gatherAvx512T<G, F, C>(width, w, offset, slot, acc);
   }
 };
 
-float gatherAvx512(size_t width, const float *w, const uint32_t *offset,
+float gatherAvx512(size_t width, const float *w, const uint16_t *offset,
                    const AdjointSample<float> *slot, float *acc) {
   return dispatchGather<float, GatherAvx512>(width, w, offset, slot, acc);
 }
@@ -130,7 +131,8 @@ RowKernelSet genericRowKernels() {
 RowKernelSet bestRowKernels() {
 #ifdef AXON_HAVE_AVX512_KERNELS
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw"))
     return {"avx512", scatterAvx512, gatherAvx512};
 #endif
   return genericRowKernels();

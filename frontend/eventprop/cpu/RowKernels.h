@@ -25,14 +25,14 @@ namespace axon::eventprop::cpu {
 
 /// base[offset[j]] += w[j] for j < width; the offsets of one row are
 /// distinct.
-using ScatterKernel = void (*)(float *base, const uint32_t *offset,
+using ScatterKernel = void (*)(float *base, const uint16_t *offset,
                                const float *w, size_t width);
 
 /// For j < width, with s = slot[offset[j]] (slot[j] when offset is null):
 /// acc[2j] += s.lambdaI, acc[2j+1] += s.lambdaVMinusI when acc is not null;
 /// returns sum_j w[j] s.lambdaVMinusI when w is not null (0 otherwise).
 using GatherKernel = float (*)(size_t width, const float *w,
-                               const uint32_t *offset,
+                               const uint16_t *offset,
                                const AdjointSample<float> *slot, float *acc);
 
 struct RowKernelSet {
@@ -44,7 +44,7 @@ struct RowKernelSet {
 /// The generic scatter for any state type (the float kernel set's generic
 /// form; the engine's double path).
 template <typename Real>
-void scatterRowGeneric(Real *base, const uint32_t *offset, const float *w,
+void scatterRowGeneric(Real *base, const uint16_t *offset, const float *w,
                        size_t width) {
   // Synapses of one row never share a ring element (distinct offsets), so
   // the four updates of an iteration are independent.
@@ -69,7 +69,7 @@ void scatterRowGeneric(Real *base, const uint32_t *offset, const float *w,
 /// it uses is fixed, so that the loop carries no per-element branches.
 template <typename Real, bool Gradients, bool Feedback, bool Contiguous>
 struct GatherGeneric {
-  static Real run(size_t width, const float *w, const uint32_t *offset,
+  static Real run(size_t width, const float *w, const uint16_t *offset,
                   const AdjointSample<Real> *slot, Real *acc) {
     // Four partial sums break the dependency chain of the feedback.
     Real e[4] = {0, 0, 0, 0};
@@ -93,7 +93,7 @@ template <typename Real> struct GatherGenericOf {
 /// Calls the instantiation of `Kernel` that matches which of w, offset and
 /// acc are null (GatherKernel's convention).
 template <typename Real, template <bool, bool, bool> class Kernel>
-Real dispatchGather(size_t width, const float *w, const uint32_t *offset,
+Real dispatchGather(size_t width, const float *w, const uint16_t *offset,
                     const AdjointSample<Real> *slot, Real *acc) {
   if (offset) {
     if (acc)
@@ -109,7 +109,7 @@ Real dispatchGather(size_t width, const float *w, const uint32_t *offset,
 
 /// The generic gather for any state type, with GatherKernel's arguments.
 template <typename Real>
-Real gatherRowGeneric(size_t width, const float *w, const uint32_t *offset,
+Real gatherRowGeneric(size_t width, const float *w, const uint16_t *offset,
                       const AdjointSample<Real> *slot, Real *acc) {
   return dispatchGather<Real, GatherGenericOf<Real>::template Kernel>(
       width, w, offset, slot, acc);
@@ -119,6 +119,7 @@ Real gatherRowGeneric(size_t width, const float *w, const uint32_t *offset,
 RowKernelSet genericRowKernels();
 
 /// The fastest kernels this processor runs: AVX-512 when it has AVX-512F,
+/// VL and BW (16-bit offsets widened in registers),
 /// else the generic ones.
 RowKernelSet bestRowKernels();
 

@@ -118,6 +118,80 @@ TEST_CASE("cpu engine: the vector row kernels give the generic kernels' "
     CHECK(vector[k] == Approx(generic[k]).epsilon(1e-4).margin(1e-6 * largest));
 }
 
+namespace {
+
+/// Runs `batch` through two engine set-ups (or networks) and checks that
+/// the spikes, loss and readouts are bit-identical and the gradients agree
+/// up to the association of the feedback sums.
+void checkSameRun(const NetworkDesc &netA, const CpuEngineOptions &a,
+                  const NetworkDesc &netB, const CpuEngineOptions &b,
+                  llvm::ArrayRef<float> params, llvm::ArrayRef<Sample> batch) {
+  std::vector<float> gradA(params.size()), gradB(params.size());
+  auto runA = CpuEngine(a).run(netA, params, batch, gradA);
+  auto runB = CpuEngine(b).run(netB, params, batch, gradB);
+  REQUIRE(errorText(runA) == "");
+  REQUIRE(errorText(runB) == "");
+  REQUIRE(runA->counters.spikes > 100);
+  CHECK(runB->counters.spikes == runA->counters.spikes);
+  CHECK(runB->counters.forwardSynapticEvents ==
+        runA->counters.forwardSynapticEvents);
+  CHECK(runB->loss == runA->loss);
+  for (size_t s = 0; s < batch.size(); ++s)
+    CHECK(runB->samples[s].readout == runA->samples[s].readout);
+  double largest = 0.0;
+  for (float g : gradA)
+    largest = std::max(largest, double(std::fabs(g)));
+  REQUIRE(largest > 0.0);
+  for (size_t k = 0; k < params.size(); ++k)
+    CHECK(gradB[k] == Approx(gradA[k]).epsilon(1e-4).margin(1e-6 * largest));
+}
+
+} // namespace
+
+TEST_CASE("cpu engine: ring tiles give the one-tile engine's spikes and "
+          "gradients",
+          "[eventprop][cpu]") {
+  // 100 hidden neurons, ring depth 64: 8 KiB tiles are 32 neurons wide, so
+  // the layer has three full tiles and a 4-neuron one (masked tails).
+  NetworkDesc net = recurrentNetwork();
+  net.layers[0].size = 100;
+  net.projections[0].maxDelaySteps = 62;
+  net.projections[1].maxDelaySteps = 62;
+  std::mt19937_64 rng(23);
+  std::vector<float> params = recurrentParameters(net, rng);
+  std::vector<Sample> batch;
+  for (int32_t b = 0; b < 4; ++b)
+    batch.push_back(randomSample(net, 0.05, b, rng));
+  for (bool vectorKernels : {false, true}) {
+    CAPTURE(vectorKernels);
+    CpuEngineOptions whole, tiled;
+    whole.threads = tiled.threads = 1;
+    whole.vectorKernels = tiled.vectorKernels = vectorKernels;
+    whole.ringTileBytes = 0;
+    tiled.ringTileBytes = 8 * 1024;
+    checkSameRun(net, whole, net, tiled, params, batch);
+  }
+}
+
+TEST_CASE("cpu engine: a deep delay ring (tiles narrower than a vector) "
+          "changes nothing but the geometry",
+          "[eventprop][cpu]") {
+  // The same delays with maxDelaySteps 5000 instead of 12: a ring of 8192
+  // slots, whose 16-bit offsets allow tiles of 8 neurons only.
+  NetworkDesc shallow = recurrentNetwork();
+  NetworkDesc deep = shallow;
+  deep.projections[0].maxDelaySteps = 5000;
+  deep.projections[1].maxDelaySteps = 5000;
+  std::mt19937_64 rng(29);
+  std::vector<float> params = recurrentParameters(shallow, rng);
+  std::vector<Sample> batch;
+  for (int32_t b = 0; b < 4; ++b)
+    batch.push_back(randomSample(shallow, 0.05, b, rng));
+  CpuEngineOptions options;
+  options.threads = 1;
+  checkSameRun(shallow, options, deep, options, params, batch);
+}
+
 TEST_CASE("cpu engine: the batch gradient is the sum of the per-sample "
           "gradients with 1/B inside",
           "[eventprop][cpu]") {
