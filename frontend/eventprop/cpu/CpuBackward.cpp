@@ -83,9 +83,9 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
       for (size_t r = 0; r < Rows.size(); ++r) {
         const Row &row = Rows[r];
         const bool feedback = r >= firstFeedback;
-        for (uint32_t p : plan.outgoing[row.source]) {
+        for (uint32_t p : plan.projectionsInto(row.source, l)) {
           const ProjectionPlan &proj = plan.projections[p];
-          if (proj.post != l || (!feedback && !proj.gradients))
+          if (!feedback && !proj.gradients)
             continue;
           const size_t synapse =
               proj.synapseOffset + size_t(row.index) * proj.postSize + start;

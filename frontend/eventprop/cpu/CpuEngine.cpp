@@ -139,6 +139,16 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
     synapses += range.count;
   }
   plan.numSynapses = synapses;
+  const size_t numLayers = plan.layers.size();
+  plan.routes.clear();
+  plan.routeStart.assign(1, 0);
+  for (size_t source = 0; source <= numLayers; ++source)
+    for (size_t l = 0; l < numLayers; ++l) {
+      for (uint32_t p : plan.outgoing[source])
+        if (plan.projections[p].post == l)
+          plan.routes.push_back(p);
+      plan.routeStart.push_back(uint32_t(plan.routes.size()));
+    }
 
   plan.readoutWeights.assign(net.numSteps + 1, 0.0);
   if (isIntegralLoss(net.loss.kind)) {

@@ -48,25 +48,43 @@ template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
 
 template <typename Real>
 void Worker<Real>::binInputs(const Plan &plan, const Sample &sample) {
-  // Counting sort by step = floor(time / dt); the same binning serves the
-  // forward and the backward pass. Times are checked to lie in [0, T); the
-  // clamp only guards the rounding of time / dt just below T.
+  // Spikes by step = floor(time / dt), in their order within a step; the
+  // same binning serves the forward and the backward pass. Times are
+  // checked to lie in [0, T); the clamp only guards the rounding of
+  // time / dt just below T.
   const uint32_t last = plan.numSteps - 1;
+  const size_t count = sample.spikes.size();
+  if (BinOrder.size() < count)
+    BinOrder.resize(count);
+  if (BinStep.size() < count)
+    BinStep.resize(count);
+  bool sorted = true;
+  for (size_t s = 0; s < count; ++s) {
+    double step = std::floor(double(sample.spikes[s].time) / plan.dt);
+    BinStep[s] = std::min(uint32_t(step), last);
+    sorted &= s == 0 || BinStep[s - 1] <= BinStep[s];
+  }
+  if (sorted) {
+    // Data sets store spikes in time order: one sweep, no reordering.
+    uint32_t s = 0;
+    for (uint32_t n = 0; n <= plan.numSteps; ++n) {
+      BinStart[n] = s;
+      while (s < count && BinStep[s] == n)
+        ++s;
+    }
+    for (uint32_t k = 0; k < count; ++k)
+      BinOrder[k] = k;
+    return;
+  }
+  // Counting sort. Fill using BinStart[n] as a cursor; afterwards
+  // BinStart[n] holds the start of step n + 1, so shift back by one.
   std::fill(BinStart.begin(), BinStart.end(), 0u);
-  if (BinOrder.size() < sample.spikes.size())
-    BinOrder.resize(sample.spikes.size());
-  auto stepOf = [&](const InputSpike &spike) {
-    double step = std::floor(double(spike.time) / plan.dt);
-    return std::min(uint32_t(step), last);
-  };
-  for (const InputSpike &spike : sample.spikes)
-    ++BinStart[stepOf(spike) + 1];
+  for (size_t s = 0; s < count; ++s)
+    ++BinStart[BinStep[s] + 1];
   for (uint32_t n = 1; n <= plan.numSteps; ++n)
     BinStart[n] += BinStart[n - 1];
-  // Fill using BinStart[n] as a cursor; afterwards BinStart[n] holds the
-  // start of step n + 1, so shift back by one.
-  for (uint32_t s = 0; s < sample.spikes.size(); ++s)
-    BinOrder[BinStart[stepOf(sample.spikes[s])]++] = s;
+  for (uint32_t s = 0; s < count; ++s)
+    BinOrder[BinStart[BinStep[s]]++] = s;
   for (uint32_t n = plan.numSteps; n > 0; --n)
     BinStart[n] = BinStart[n - 1];
   BinStart[0] = 0;
@@ -92,10 +110,8 @@ void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
       const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
       Real *base = Ring.data() + post.ringOffset + post.tileSlot(t, slot);
       for (const Row &row : Rows)
-        for (uint32_t p : plan.outgoing[row.source]) {
+        for (uint32_t p : plan.projectionsInto(row.source, l)) {
           const ProjectionPlan &proj = plan.projections[p];
-          if (proj.post != l)
-            continue;
           const size_t first = size_t(row.index) * proj.postSize + start;
           const float *w = plan.params + proj.weightOffset + first;
           events += span;

@@ -14,6 +14,8 @@
 #include "frontend/eventprop/Network.h"
 #include "frontend/eventprop/cpu/RowKernels.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -86,6 +88,10 @@ struct Plan {
   std::vector<ProjectionPlan> projections;
   /// Projections leaving each source, in projection order.
   std::vector<std::vector<uint32_t>> outgoing;
+  /// Projections from source s (0: input, k: layer k - 1) into layer l, in
+  /// projection order: routes[routeStart[s * L + l] .. routeStart[s * L + l
+  /// + 1]), L the number of layers.
+  std::vector<uint32_t> routes, routeStart;
   /// Tile-relative ring offset d * W + j of every synapse (LayerPlan; d its
   /// rounded delay in steps), projections concatenated, row-major by
   /// presynaptic neuron like the weights.
@@ -99,6 +105,12 @@ struct Plan {
   std::vector<double> readoutWeights;
 
   uint32_t readoutLayer() const { return layers.size() - 1; }
+  llvm::ArrayRef<uint32_t> projectionsInto(uint32_t source,
+                                           uint32_t layer) const {
+    size_t k = size_t(source) * layers.size() + layer;
+    return llvm::ArrayRef<uint32_t>(routes).slice(
+        routeStart[k], routeStart[k + 1] - routeStart[k]);
+  }
   const LayerPlan &readout() const { return layers.back(); }
 };
 

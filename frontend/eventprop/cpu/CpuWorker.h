@@ -96,6 +96,7 @@ private:
   /// Input spikes bucketed by step: indices into Sample::spikes of step n
   /// are BinOrder[BinStart[n] .. BinStart[n + 1]).
   std::vector<uint32_t> BinStart, BinOrder;
+  std::vector<uint32_t> BinStep; ///< step of each input spike
   std::vector<Row> Rows;
   std::vector<Real> Feedback; ///< per row of Rows (backward)
   /// Weight sum that arrived at each readout neuron at the current grid
