@@ -57,7 +57,7 @@ lproto::LoihiConfig randomNetwork(uint32_t seed) {
   f.set_input_overflow(lproto::WRAP);
   f.set_delay_bits(6);
   f.set_max_delay(62);
-  lproto::CostTable &cost = *c.mutable_costs();
+  auto &cost = *c.mutable_costs();
   cost.set_cycles_per_step_budget(100000);
   cost.set_cycles_per_neuron_update(2);
   cost.set_cycles_per_synaptic_event(1);

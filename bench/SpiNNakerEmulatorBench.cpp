@@ -78,7 +78,7 @@ cfg::SpiNNakerConfig buildConfig() {
   a->set_ring_entry_bits(16);
   c.set_cores_per_chip(kCores);
   c.set_key_index_bits(8);
-  cfg::Costs *k = c.mutable_costs();
+  auto *k = c.mutable_costs();
   k->set_cycles_per_step_budget(200000);
   k->set_cycles_per_neuron_update(40);
   k->set_cycles_per_synaptic_event(12);

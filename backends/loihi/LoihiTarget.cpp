@@ -25,20 +25,10 @@ namespace {
 
 /// The description's costs, with the real-time budget of the chip's tick
 /// (`tickMs`, the graph's dt: it may be shorter than the description's).
-proto::CostTable costTable(const target::TargetDescription &desc,
-                           double tickMs) {
-  const auto &c = desc.data().costs();
-  proto::CostTable t;
+target::proto::Costs costTable(const target::TargetDescription &desc,
+                               double tickMs) {
+  target::proto::Costs t = desc.data().costs();
   t.set_cycles_per_step_budget(desc.cyclesPerTickBudget(tickMs));
-  t.set_cycles_per_neuron_update(c.cycles_per_neuron_update());
-  t.set_cycles_per_synaptic_event(c.cycles_per_synaptic_event());
-  t.set_cycles_per_spike_sent(c.cycles_per_spike_sent());
-  t.set_cycles_per_packet_received(c.cycles_per_packet_received());
-  t.set_cycles_per_row_fetch(c.cycles_per_row_fetch());
-  t.set_picojoule_per_synaptic_op(c.picojoule_per_synaptic_op());
-  t.set_picojoule_per_neuron_update(c.picojoule_per_neuron_update());
-  t.set_picojoule_per_spike_sent(c.picojoule_per_spike_sent());
-  t.set_clock_mhz(c.clock_mhz());
   return t;
 }
 

@@ -206,21 +206,11 @@ void fillHeader(const EmitContext &ctx, cfg::SpiNNakerConfig &config) {
   a->set_ring_entry_bits(ctx.layout.weightBits);
   config.set_cores_per_chip(ctx.coresPerChip());
   config.set_key_index_bits(ctx.keys.layout.indexBits);
-  const target::proto::Costs &from = t.costs();
-  cfg::Costs *costs = config.mutable_costs();
   // The budget of the chip's tick (the graph's dt), not of the
   // description's default step.
-  costs->set_cycles_per_step_budget(
+  *config.mutable_costs() = t.costs();
+  config.mutable_costs()->set_cycles_per_step_budget(
       ctx.desc.cyclesPerTickBudget(ctx.g.dtMs));
-  costs->set_cycles_per_neuron_update(from.cycles_per_neuron_update());
-  costs->set_cycles_per_synaptic_event(from.cycles_per_synaptic_event());
-  costs->set_cycles_per_spike_sent(from.cycles_per_spike_sent());
-  costs->set_cycles_per_packet_received(from.cycles_per_packet_received());
-  costs->set_cycles_per_row_fetch(from.cycles_per_row_fetch());
-  costs->set_picojoule_per_synaptic_op(from.picojoule_per_synaptic_op());
-  costs->set_picojoule_per_neuron_update(from.picojoule_per_neuron_update());
-  costs->set_picojoule_per_spike_sent(from.picojoule_per_spike_sent());
-  costs->set_clock_mhz(from.clock_mhz());
 }
 
 void fillInputsAndOutputs(const EmitContext &ctx,

@@ -136,7 +136,7 @@ void Chip::tick() {
 
 // Charges the tick's work to each core from the cost table.
 void Chip::closeTick() {
-  const proto::CostTable &cost = image.costs;
+  const auto &cost = image.costs;
   for (uint32_t c = 0; c < image.cores.size(); ++c) {
     TickWork &w = work[c];
     CoreCounters &k = counters[c];

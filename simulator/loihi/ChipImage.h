@@ -92,7 +92,7 @@ struct PopulationImage {
 
 struct ChipImage {
   ArithmeticFormat format;
-  proto::CostTable costs;
+  ::axon::target::proto::Costs costs;
   DeviceLayout layout;
 
   std::vector<CoreImage> cores; ///< sorted by (chip, core)

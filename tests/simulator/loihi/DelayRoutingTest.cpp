@@ -126,7 +126,7 @@ TEST_CASE("loihi emulator routes spikes through output axon maps across "
   //                  b0 weight 1, f 1 -> 64 at tick 2: not > 64.
   //   (1, 0) axon 0: c0 weight 2, f 4 -> tick 5: spike (grid 6).
   lproto::LoihiConfig c = emptyConfig(2);
-  lproto::CostTable &cost = *c.mutable_costs();
+  auto &cost = *c.mutable_costs();
   cost.set_cycles_per_step_budget(10);
   cost.set_cycles_per_neuron_update(2);
   cost.set_cycles_per_synaptic_event(1);
