@@ -73,41 +73,28 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
                               EngineCounters &counters) {
   Feedback.assign(Rows.size(), Real(0));
   uint64_t events = 0;
-  for (uint32_t l = 0; l < plan.layers.size(); ++l) {
-    const LayerPlan &post = plan.layers[l];
-    const uint32_t slot = step & post.ringMask;
-    for (uint32_t t = 0; t < post.numTiles; ++t) {
-      const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
-      const AdjointSample<Real> *slots =
-          History.data() + post.ringOffset + post.tileSlot(t, slot);
-      for (size_t r = 0; r < Rows.size(); ++r) {
-        const Row &row = Rows[r];
-        const bool feedback = r >= firstFeedback;
-        for (uint32_t p : plan.projectionsInto(row.source, l)) {
-          const ProjectionPlan &proj = plan.projections[p];
-          if (!feedback && !proj.gradients)
-            continue;
-          const size_t synapse =
-              proj.synapseOffset + size_t(row.index) * proj.postSize + start;
-          events += span;
-          // GatherKernel's convention: a null pointer leaves its part out.
-          const float *weights =
-              feedback ? plan.params + proj.weightOffset +
-                             (synapse - proj.synapseOffset)
-                       : nullptr;
-          const uint16_t *offsets =
-              proj.zeroDelay ? nullptr : plan.ringOffsets.data() + synapse;
-          Real *sums = proj.gradients ? accumulators + 2 * synapse : nullptr;
-          if constexpr (std::is_same_v<Real, float>)
-            Feedback[r] += plan.kernels.gather(span, weights, offsets, slots,
-                                               sums);
-          else
-            Feedback[r] +=
-                gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
-        }
-      }
-    }
-  }
+  forEachSegment(plan, step, [&](size_t r, const ProjectionPlan &proj,
+                                 uint64_t element, size_t first,
+                                 uint32_t span) {
+    const bool feedback = r >= firstFeedback;
+    if (!feedback && !proj.gradients)
+      return;
+    events += span;
+    const AdjointSample<Real> *slots = History.data() + element;
+    // GatherKernel's convention: a null pointer leaves its part out.
+    const float *weights =
+        feedback ? plan.params + proj.weightOffset + first : nullptr;
+    const uint16_t *offsets =
+        proj.zeroDelay ? nullptr
+                       : plan.ringOffsets.data() + proj.synapseOffset + first;
+    Real *sums = proj.gradients
+                     ? accumulators + 2 * (proj.synapseOffset + first)
+                     : nullptr;
+    if constexpr (std::is_same_v<Real, float>)
+      Feedback[r] += plan.kernels.gather(span, weights, offsets, slots, sums);
+    else
+      Feedback[r] += gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
+  });
   counters.backwardSynapticEvents += events;
   if (record.peakKinkSlope.empty())
     return;

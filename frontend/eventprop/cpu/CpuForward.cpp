@@ -103,31 +103,21 @@ template <typename Real>
 void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
                                EngineCounters &counters) {
   uint64_t events = 0;
-  for (uint32_t l = 0; l < plan.layers.size(); ++l) {
-    const LayerPlan &post = plan.layers[l];
-    const uint32_t slot = step & post.ringMask;
-    for (uint32_t t = 0; t < post.numTiles; ++t) {
-      const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
-      Real *base = Ring.data() + post.ringOffset + post.tileSlot(t, slot);
-      for (const Row &row : Rows)
-        for (uint32_t p : plan.projectionsInto(row.source, l)) {
-          const ProjectionPlan &proj = plan.projections[p];
-          const size_t first = size_t(row.index) * proj.postSize + start;
-          const float *w = plan.params + proj.weightOffset + first;
-          events += span;
-          if (proj.zeroDelay) {
-            addRow(base, w, span);
-            continue;
-          }
-          const uint16_t *offset =
-              plan.ringOffsets.data() + proj.synapseOffset + first;
-          if constexpr (std::is_same_v<Real, float>)
-            plan.kernels.scatter(base, offset, w, span);
-          else
-            scatterRowGeneric<Real>(base, offset, w, span);
-        }
-    }
-  }
+  forEachSegment(plan, step,
+                 [&](size_t, const ProjectionPlan &proj, uint64_t element,
+                     size_t first, uint32_t span) {
+                   Real *base = Ring.data() + element;
+                   const float *w = plan.params + proj.weightOffset + first;
+                   events += span;
+                   if (proj.zeroDelay)
+                     return addRow(base, w, span);
+                   const uint16_t *offset =
+                       plan.ringOffsets.data() + proj.synapseOffset + first;
+                   if constexpr (std::is_same_v<Real, float>)
+                     plan.kernels.scatter(base, offset, w, span);
+                   else
+                     scatterRowGeneric<Real>(base, offset, w, span);
+                 });
   counters.forwardSynapticEvents += events;
 }
 

@@ -67,11 +67,35 @@ private:
     uint32_t source = 0; ///< 0: input, k: layer k - 1
     uint32_t index = 0;  ///< presynaptic neuron within the source
   };
+  /// Calls visit(r, proj, element, first, span) for every row r of Rows
+  /// and every projection from its source, layer by layer and within a
+  /// layer tile by tile (LayerPlan): `element` is the tile's slot of grid
+  /// point `step` in the worker's ring or history, `first` the segment's
+  /// first synapse in its projection (row * postSize + tile start) and
+  /// `span` its width. Each ring element thus meets its rows in Rows order,
+  /// as row-by-row processing would.
+  template <typename Visit>
+  void forEachSegment(const Plan &plan, uint32_t step, Visit &&visit) const {
+    for (uint32_t l = 0; l < plan.layers.size(); ++l) {
+      const LayerPlan &post = plan.layers[l];
+      for (uint32_t t = 0; t < post.numTiles; ++t) {
+        const uint64_t element =
+            post.ringOffset + post.tileSlot(t, step & post.ringMask);
+        const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
+        for (size_t r = 0; r < Rows.size(); ++r)
+          for (uint32_t p : plan.projectionsInto(Rows[r].source, l)) {
+            const ProjectionPlan &proj = plan.projections[p];
+            visit(r, proj, element,
+                  size_t(Rows[r].index) * proj.postSize + start, span);
+          }
+      }
+    }
+  }
   /// Scatters every row of Rows spiking at grid point `step` into the
-  /// rings, layer by layer and tile by tile; each ring element receives its
-  /// weights in row order, as row-by-row scattering would add them.
+  /// rings (forEachSegment).
   void scatterRows(const Plan &plan, uint32_t step, EngineCounters &counters);
-  /// Backward work of every row of Rows at grid point `step`, tile by tile:
+  /// Backward work of every row of Rows at grid point `step`
+  /// (forEachSegment):
   /// the gradient sums of every synapse it crosses and, for the rows from
   /// `firstFeedback` on, the error sum_m w (lambda_V - lambda_I)_m at the
   /// arrivals into Feedback (one per row).
