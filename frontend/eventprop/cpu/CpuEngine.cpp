@@ -42,15 +42,18 @@ uint32_t nextPowerOfTwo(uint32_t x) {
 }
 
 /// Neurons per ring tile of a layer (LayerPlan::tileWidth): the widest
-/// whose float ring of `depth` slots fits `bytes`, but whole vectors (16)
-/// and at least two of them, so that the per-row loops keep their width;
-/// never so wide that the offset d * width + j overflows 16 bits; tiles of
-/// a layer balanced in width.
+/// whose float ring of `depth` slots fits `bytes` (0: the whole layer), but
+/// whole vectors (16) and at least two of them, so that the per-row loops
+/// keep their width; never so wide that the offset d * width + j overflows
+/// 16 bits; tiles of a layer balanced in width.
 uint32_t tileWidth(uint32_t size, uint32_t depth, uint32_t bytes) {
   const uint32_t limit = std::max(1u, 65536u / depth);
-  uint32_t width = bytes == 0 ? size : bytes / (depth * sizeof(float));
-  width = std::max(width & ~15u, 32u);
+  uint32_t width = size;
+  if (bytes != 0)
+    width = std::max(uint32_t(bytes / (depth * sizeof(float))) & ~15u, 32u);
   width = std::min({width, limit, size});
+  if (width == size)
+    return size;
   const uint32_t tiles = (size + width - 1) / width;
   const uint32_t balanced = ((size + tiles - 1) / tiles + 15) & ~15u;
   return std::min({balanced, limit, size});

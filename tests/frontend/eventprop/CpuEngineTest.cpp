@@ -174,6 +174,45 @@ TEST_CASE("cpu engine: ring tiles give the one-tile engine's spikes and "
   }
 }
 
+TEST_CASE("cpu engine: ring tiles of a delayed readout, two projections "
+          "from one source into one layer, max-voltage loss",
+          "[eventprop][cpu]") {
+  // The readout (40 neurons, delays up to 62) is tiled too, the input
+  // reaches it directly (its rows take the max-voltage kink fix), and the
+  // input has two projections into the hidden layer, whose arrivals must
+  // keep their row-then-projection order in every tile.
+  NetworkDesc net;
+  net.inputSize = 20;
+  net.layers.push_back(makeLayer("hid", 70, NeuronKind::LIF));
+  net.layers.push_back(makeLayer("out", 40, NeuronKind::LeakyIntegrator));
+  net.projections.push_back(makeProjection("in->hid", 0, 0, 62, true));
+  net.projections.push_back(makeProjection("in->hid late", 0, 0, 30, true));
+  net.projections.push_back(makeProjection("hid->out", 1, 1, 62, true));
+  net.projections.push_back(makeProjection("in->out", 0, 1, 20, true));
+  net.dt = 1.0;
+  net.numSteps = 150;
+  std::mt19937_64 rng(37);
+  std::vector<float> params(ParameterLayout::of(net).total);
+  fillProjection(net, 0, 0.2, 0.1, params, rng);
+  fillProjection(net, 1, 0.1, 0.1, params, rng);
+  // Excitation through the hidden layer, inhibition straight from the
+  // input: many readout peaks are kinks made by an inhibitory arrival.
+  fillProjection(net, 2, 0.3, 0.2, params, rng);
+  fillProjection(net, 3, -1.0, 0.3, params, rng);
+  std::vector<Sample> batch;
+  for (int32_t b = 0; b < 4; ++b)
+    batch.push_back(randomSample(net, 0.05, b, rng));
+  for (LossKind kind : {LossKind::SumExpWeighted, LossKind::MaxVoltage}) {
+    CAPTURE(int(kind));
+    net.loss.kind = kind;
+    CpuEngineOptions whole, tiled;
+    whole.threads = tiled.threads = 1;
+    whole.ringTileBytes = 0;
+    tiled.ringTileBytes = 8 * 1024;
+    checkSameRun(net, whole, net, tiled, params, batch);
+  }
+}
+
 TEST_CASE("cpu engine: a deep delay ring (tiles narrower than a vector) "
           "changes nothing but the geometry",
           "[eventprop][cpu]") {
