@@ -32,8 +32,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <thread>
@@ -127,7 +127,8 @@ int main(int argc, char **argv) {
   const int repeats = argc > 1 ? std::atoi(argv[1]) : 3;
   // "generic" measures the portable row loops instead of the processor's
   // vector ones.
-  const bool vectorKernels = !(argc > 2 && std::strcmp(argv[2], "generic") == 0);
+  const bool vectorKernels =
+      !(argc > 2 && std::strcmp(argv[2], "generic") == 0);
   // Bytes of ring per tile (CpuEngineOptions::ringTileBytes; 0: whole
   // layers); the engine's default when absent.
   const long tileBytes = argc > 3 ? std::atol(argv[3]) : -1;

@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <type_traits>
 
-
 namespace axon::eventprop::cpu {
 
 /// MaxVoltage with a peak made by a negative-weight arrival at grid point p
@@ -43,9 +42,8 @@ Real kinkCorrection(const Plan &plan, const ProjectionPlan &proj,
   const size_t first = size_t(row) * proj.postSize;
   const float *w = plan.params + proj.weightOffset + first;
   const uint16_t *offset = plan.ringOffsets.data() + proj.synapseOffset + first;
-  Real *acc = proj.gradients
-                  ? accumulators + 2 * (proj.synapseOffset + first)
-                  : nullptr;
+  Real *acc = proj.gradients ? accumulators + 2 * (proj.synapseOffset + first)
+                             : nullptr;
   Real change = 0;
   for (uint32_t k = 0; k < proj.postSize; ++k) {
     double slope = record.peakKinkSlope[k];
@@ -73,28 +71,32 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
                               EngineCounters &counters) {
   Feedback.assign(Rows.size(), Real(0));
   uint64_t events = 0;
-  forEachSegment(plan, step, [&](size_t r, const ProjectionPlan &proj,
-                                 uint64_t element, size_t first,
-                                 uint32_t span) {
-    const bool feedback = r >= firstFeedback;
-    if (!feedback && !proj.gradients)
-      return;
-    events += span;
-    const AdjointSample<Real> *slots = History.data() + element;
-    // GatherKernel's convention: a null pointer leaves its part out.
-    const float *weights =
-        feedback ? plan.params + proj.weightOffset + first : nullptr;
-    const uint16_t *offsets =
-        proj.zeroDelay ? nullptr
-                       : plan.ringOffsets.data() + proj.synapseOffset + first;
-    Real *sums = proj.gradients
-                     ? accumulators + 2 * (proj.synapseOffset + first)
-                     : nullptr;
-    if constexpr (std::is_same_v<Real, float>)
-      Feedback[r] += plan.kernels.gather(span, weights, offsets, slots, sums);
-    else
-      Feedback[r] += gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
-  });
+  forEachSegment(
+      plan, step,
+      [&](size_t r, const ProjectionPlan &proj, uint64_t element, size_t first,
+          uint32_t span) {
+        const bool feedback = r >= firstFeedback;
+        if (!feedback && !proj.gradients)
+          return;
+        events += span;
+        const AdjointSample<Real> *slots = History.data() + element;
+        // GatherKernel's convention: a null pointer leaves its part out.
+        const float *weights =
+            feedback ? plan.params + proj.weightOffset + first : nullptr;
+        const uint16_t *offsets =
+            proj.zeroDelay
+                ? nullptr
+                : plan.ringOffsets.data() + proj.synapseOffset + first;
+        Real *sums = proj.gradients
+                         ? accumulators + 2 * (proj.synapseOffset + first)
+                         : nullptr;
+        if constexpr (std::is_same_v<Real, float>)
+          Feedback[r] +=
+              plan.kernels.gather(span, weights, offsets, slots, sums);
+        else
+          Feedback[r] +=
+              gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
+      });
   counters.backwardSynapticEvents += events;
   if (record.peakKinkSlope.empty())
     return;
@@ -104,16 +106,16 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
       const ProjectionPlan &proj = plan.projections[p];
       if (proj.post == plan.readoutLayer() &&
           (r >= firstFeedback || proj.gradients))
-        Feedback[r] += kinkCorrection(plan, proj, record, batchScale, step,
-                                      Rows[r].index, History.data(),
-                                      accumulators);
+        Feedback[r] +=
+            kinkCorrection(plan, proj, record, batchScale, step, Rows[r].index,
+                           History.data(), accumulators);
     }
 }
 
 template <typename Real>
 void Worker<Real>::backward(const Plan &plan, const Sample &sample,
-                            SampleRecord &record,
-                            const BackwardInputs &inputs, unsigned buffer) {
+                            SampleRecord &record, const BackwardInputs &inputs,
+                            unsigned buffer) {
   Real *accumulators = Accumulators[buffer].data();
   const uint32_t numSteps = plan.numSteps;
   const uint32_t numLayers = plan.layers.size();
@@ -221,9 +223,9 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
 }
 
 #define AXON_INSTANTIATE(Real)                                                 \
-  template void Worker<Real>::backward(                                        \
-      const Plan &, const Sample &, SampleRecord &, const BackwardInputs &,   \
-      unsigned);
+  template void Worker<Real>::backward(const Plan &, const Sample &,           \
+                                       SampleRecord &, const BackwardInputs &, \
+                                       unsigned);
 AXON_INSTANTIATE(float)
 AXON_INSTANTIATE(double)
 #undef AXON_INSTANTIATE

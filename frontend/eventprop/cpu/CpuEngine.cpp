@@ -101,8 +101,8 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
     layer.ringMask = layer.ringDepth - 1;
     layer.ringOffset = plan.ringElements;
     plan.ringElements += 2 * uint64_t(layer.ringDepth) * layer.size;
-    layer.tileWidth = tileWidth(layer.size, layer.ringDepth,
-                                options.ringTileBytes);
+    layer.tileWidth =
+        tileWidth(layer.size, layer.ringDepth, options.ringTileBytes);
     layer.numTiles = (layer.size + layer.tileWidth - 1) / layer.tileWidth;
   }
 

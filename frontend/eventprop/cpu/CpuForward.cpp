@@ -242,8 +242,8 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
       }
       for (uint32_t c = 0; c < count; ++c) {
         const uint32_t j = crossed[c];
-        Real slope = crossingSlope(v0[j], v[j], i0[j], threshold,
-                                   stepOverTauSyn);
+        Real slope =
+            crossingSlope(v0[j], v[j], i0[j], threshold, stepOverTauSyn);
         v[j] = reset;
         counters.clampedSlopes += clampSlope(slope, minSlope);
         record.spikes.push_back({n + 1, layer.offset + j, float(slope)});

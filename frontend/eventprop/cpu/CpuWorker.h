@@ -95,10 +95,10 @@ private:
   /// rings (forEachSegment).
   void scatterRows(const Plan &plan, uint32_t step, EngineCounters &counters);
   /// Backward work of every row of Rows at grid point `step`
-  /// (forEachSegment):
-  /// the gradient sums of every synapse it crosses and, for the rows from
-  /// `firstFeedback` on, the error sum_m w (lambda_V - lambda_I)_m at the
-  /// arrivals into Feedback (one per row).
+  /// (forEachSegment): the gradient sums of every synapse it crosses and,
+  /// for the rows from `firstFeedback` on, the error
+  /// sum_m w (lambda_V - lambda_I)_m at the arrivals into Feedback (one per
+  /// row).
   void gatherRows(const Plan &plan, uint32_t step, size_t firstFeedback,
                   const SampleRecord &record, double batchScale,
                   Real *accumulators, EngineCounters &counters);
@@ -130,7 +130,7 @@ private:
   /// that crossed threshold in it.
   std::vector<Real> Start;
   std::vector<uint32_t> Crossed;
-  std::vector<double> Forcing;      ///< backward: (dL/dz_k) / (B tau_m)
+  std::vector<double> Forcing; ///< backward: (dL/dz_k) / (B tau_m)
   uint64_t PreparedNeurons = ~0ull, PreparedSynapses = ~0ull;
 };
 

@@ -41,7 +41,8 @@ AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
   }
   if (j < width) {
     __mmask16 m = __mmask16((1u << (width - j)) - 1);
-    __m512i index = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, offset + j));
+    __m512i index =
+        _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, offset + j));
     __m512 value =
         _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, index, base, 4);
     value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, w + j));
@@ -54,9 +55,8 @@ AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
 /// out as the interleaved accumulators are.
 template <bool Gradients, bool Feedback, bool Contiguous>
 AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
-                                    const uint16_t *offset,
-                                    const double *pairs, float *acc,
-                                    __m512 &sum) {
+                                    const uint16_t *offset, const double *pairs,
+                                    float *acc, __m512 &sum) {
   const __mmask8 m = __mmask8((1u << count) - 1);
   const __mmask16 m2 = __mmask16((1u << (2 * count)) - 1);
   __m512 h;

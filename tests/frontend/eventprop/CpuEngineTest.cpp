@@ -252,9 +252,10 @@ TEST_CASE("cpu engine: input spikes out of time order are binned like "
         if (uint32_t(spike.time / net.dt) == n)
           r.spikes.push_back(spike);
     REQUIRE(r.spikes.size() == spikes.size());
-    REQUIRE_FALSE(std::is_sorted(
-        r.spikes.begin(), r.spikes.end(),
-        [](const InputSpike &a, const InputSpike &b) { return a.time < b.time; }));
+    REQUIRE_FALSE(std::is_sorted(r.spikes.begin(), r.spikes.end(),
+                                 [](const InputSpike &a, const InputSpike &b) {
+                                   return a.time < b.time;
+                                 }));
     reversed.push_back(r);
   }
   CpuEngineOptions options;
