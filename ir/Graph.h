@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ir/Decoding.h"
 #include "ir/Level.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -131,14 +132,6 @@ struct Projection {
   bool operator==(const Projection &) const = default;
 };
 
-enum class Decoding : uint8_t {
-  SpikeCount = 1,
-  MaxVoltage = 2,
-  FirstSpike = 3,
-  MeanVoltage = 4,
-  ExpWeightedVoltage = 5,
-  LinearWeightedVoltage = 6,
-};
 llvm::StringRef decodingName(Decoding d);
 
 struct OutputDecoding {

@@ -17,6 +17,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ir/Decoding.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,16 +57,9 @@ struct PopulationSpikes {
   bool operator==(const PopulationSpikes &) const = default;
 };
 
-/// How a readout population turns into a decision; the values are those of
-/// the IR's and the configurations' Decoding enums.
-enum class Decoding : uint8_t {
-  SpikeCount = 1,
-  MaxVoltage = 2,
-  FirstSpike = 3,
-  MeanVoltage = 4,
-  ExpWeightedVoltage = 5,
-  LinearWeightedVoltage = 6,
-};
+/// How a readout population turns into a decision (ir/Decoding.h).
+using ir::Decoding;
+using ir::isVoltageDecoding;
 
 /// What the host reads of the readout population.
 struct ReadoutTrace {

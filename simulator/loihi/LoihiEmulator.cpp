@@ -21,10 +21,6 @@
 namespace axon::sim::loihi {
 namespace {
 
-bool isVoltageDecoding(Decoding d) {
-  return d != Decoding::SpikeCount && d != Decoding::FirstSpike;
-}
-
 class LoihiEmulator final : public Device {
 public:
   llvm::Error load(llvm::StringRef configBytes,

@@ -54,8 +54,6 @@ uint32_t refractorySteps(double refractoryMs, double dtMs) {
   return q > 0 ? uint32_t(std::ceil(q)) : 0u;
 }
 
-sim::Decoding simDecoding(ir::Decoding d) { return sim::Decoding(uint8_t(d)); }
-
 } // namespace
 
 llvm::Expected<ReferencePlan> planReference(const ir::Graph &g,
@@ -219,7 +217,7 @@ llvm::Expected<ReferencePlan> planReference(const ir::Graph &g,
   for (const ir::InputPopulation &in : g.inputs)
     layout.inputs.push_back({in.name, in.size});
   layout.readout = out.population;
-  layout.decoding = simDecoding(out.decoding);
+  layout.decoding = out.decoding;
   layout.classNames = out.classNames;
   layout.numClasses = g.populations[plan.readout].size;
   layout.cores = 0;

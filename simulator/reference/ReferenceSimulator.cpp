@@ -12,10 +12,6 @@
 namespace axon::sim::reference {
 namespace {
 
-bool isVoltageDecoding(Decoding d) {
-  return d != Decoding::SpikeCount && d != Decoding::FirstSpike;
-}
-
 /// Clamps `x` into a `bits`-wide two's-complement state, counting clamps.
 int64_t saturate(__int128 x, uint32_t bits, uint64_t &overflows) {
   const __int128 hi = (__int128(1) << (bits - 1)) - 1;

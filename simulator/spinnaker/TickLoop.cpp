@@ -152,8 +152,7 @@ TrialResult TrialState::run(const Machine &m, const TrialInput &input,
   }
   const ReadoutImage &r = m.readout;
   bool voltages = r.present && (options.recordReadoutVoltage ||
-                                (r.decoding != Decoding::SpikeCount &&
-                                 r.decoding != Decoding::FirstSpike));
+                                isVoltageDecoding(r.decoding));
   if (r.present) {
     result.readout.population = r.population;
     result.readout.decoding = r.decoding;
