@@ -23,6 +23,7 @@
 //   ./a.out [repeats] [generic|vector] [ring-tile-bytes]
 // (one command; it also needs ir/Diagnostics.cpp for the engine's errors).
 //===----------------------------------------------------------------------===//
+#include "bench/BenchNetworks.h"
 #include "frontend/eventprop/cpu/CpuEngine.h"
 #include "frontend/eventprop/cpu/RowKernels.h"
 
@@ -42,69 +43,6 @@
 using namespace axon::eventprop;
 
 namespace {
-
-NetworkDesc shdNetwork() {
-  NetworkDesc net;
-  net.inputSize = 700;
-  LayerDesc hidden;
-  hidden.name = "hidden";
-  hidden.size = 256;
-  hidden.kind = NeuronKind::LIF;
-  hidden.tauMem = 20.0;
-  hidden.tauSyn = 5.0;
-  LayerDesc out;
-  out.name = "out";
-  out.size = 20;
-  out.kind = NeuronKind::LeakyIntegrator;
-  out.tauMem = 20.0;
-  out.tauSyn = 5.0;
-  net.layers = {hidden, out};
-  ProjectionDesc inHid{"in->hidden", 0, 0, true, true, 62};
-  ProjectionDesc hidHid{"hidden->hidden", 1, 0, true, true, 62};
-  ProjectionDesc hidOut{"hidden->out", 1, 1, true, false, 0};
-  net.projections = {inHid, hidHid, hidOut};
-  net.loss.kind = LossKind::SumExpWeighted;
-  net.regulariser.nuUpper = 14.0;
-  net.regulariser.lambdaUpper = 5e-11 * 20.0 * 32 * 32; // k_reg tau_m B^2
-  net.regulariser.lambdaLower = net.regulariser.lambdaUpper;
-  net.dt = 1.0;
-  net.numSteps = 1000;
-  return net;
-}
-
-std::vector<float> initialParameters(const NetworkDesc &net,
-                                     std::mt19937_64 &rng) {
-  ParameterLayout layout = ParameterLayout::of(net);
-  std::vector<float> params(layout.total, 0.0f);
-  const double mean[3] = {0.03, 0.0, 0.0}, sd[3] = {0.01, 0.02, 0.03};
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  for (size_t p = 0; p < 3; ++p) {
-    std::normal_distribution<double> normal(mean[p], sd[p]);
-    const ParameterLayout::Range &r = layout.projections[p];
-    for (uint64_t s = 0; s < r.count; ++s) {
-      params[r.weightOffset + s] = float(normal(rng));
-      // Feed-forward delays U(0, 62) steps; recurrent ones start at 0 in
-      // the paper, spread here too so that the delayed path is exercised.
-      params[r.delayOffset + s] =
-          net.projections[p].learnDelays ? float(u(rng) * 62.0) : 0.0f;
-    }
-  }
-  return params;
-}
-
-std::vector<Sample> poissonBatch(const NetworkDesc &net, size_t batch,
-                                 double rate, std::mt19937_64 &rng) {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::vector<Sample> samples(batch);
-  for (size_t b = 0; b < batch; ++b) {
-    samples[b].label = int32_t(b % 20);
-    for (uint32_t n = 0; n < net.numSteps; ++n)
-      for (uint32_t c = 0; c < net.inputSize; ++c)
-        if (u(rng) < rate)
-          samples[b].spikes.push_back({float(n + 0.5), c});
-  }
-  return samples;
-}
 
 /// User + system CPU seconds of the whole process so far: on a shared
 /// machine a steadier figure than wall-clock time.
@@ -132,10 +70,11 @@ int main(int argc, char **argv) {
   // Bytes of ring per tile (CpuEngineOptions::ringTileBytes; 0: whole
   // layers); the engine's default when absent.
   const long tileBytes = argc > 3 ? std::atol(argv[3]) : -1;
-  NetworkDesc net = shdNetwork();
+  NetworkDesc net = bench::shdShapedNetwork();
   std::mt19937_64 rng(12345);
-  std::vector<float> params = initialParameters(net, rng);
-  std::vector<Sample> batch = poissonBatch(net, 32, 0.05, rng);
+  std::vector<float> params =
+      bench::normalParameters(net, {0.03, 0.0, 0.0}, {0.01, 0.02, 0.03}, rng);
+  std::vector<Sample> batch = bench::poissonBatch(net, 32, 0.05, rng);
   std::vector<float> grads(params.size());
   size_t inputSpikes = 0;
   for (const Sample &s : batch)

@@ -9,13 +9,15 @@
 //     Inputs are Poisson at 0.0115 per channel and step, ~9 k spikes per
 //     sample, assumed to be SHD-like [U: the real SHD count per sample was
 //     not measured here].
-// (b) The SHD-shaped network of EventPropCpuBench.cpp (700-256r-20, delays
-//     <= 62, 1000 steps, 5 % input rate) at batch 32 and 256, with the CPU
-//     engine's time for batch 32 on all cores for comparison.
+// (b) The SHD-shaped network and inputs of EventPropCpuBench.cpp
+//     (BenchNetworks.h: 700-256r-20, delays <= 62, 1000 steps, 5 % input
+//     rate) at batch 32 and 256, with the CPU engine's time for batch 32 on
+//     all cores for comparison.
 //
 // Usage: axon_bench_eventprop_cuda [repeats] [a|b|ab]. Without a usable GPU
 // it says so and exits 0.
 //===----------------------------------------------------------------------===//
+#include "bench/BenchNetworks.h"
 #include "frontend/eventprop/cpu/CpuEngine.h"
 #include "frontend/eventprop/cuda/CudaEngine.h"
 #include "frontend/eventprop/cuda/ExecutionTarget.h"
@@ -32,28 +34,19 @@
 #include <vector>
 
 using namespace axon::eventprop;
+using namespace axon::eventprop::bench;
 
 namespace {
 
 constexpr uint32_t kEpochSamples = 8156;
 
-LayerDesc layer(std::string name, uint32_t size, NeuronKind kind) {
-  LayerDesc l;
-  l.name = std::move(name);
-  l.size = size;
-  l.kind = kind;
-  l.tauMem = 20.0;
-  l.tauSyn = 5.0;
-  return l;
-}
-
 /// (a): 700 -> hidden -> hidden -> 20, delays learned up to maxDelay.
 NetworkDesc delayPaperNetwork(uint32_t hidden, uint32_t maxDelay) {
   NetworkDesc net;
   net.inputSize = 700;
-  net.layers = {layer("h1", hidden, NeuronKind::LIF),
-                layer("h2", hidden, NeuronKind::LIF),
-                layer("out", 20, NeuronKind::LeakyIntegrator)};
+  net.layers = {benchLayer("h1", hidden, NeuronKind::LIF),
+                benchLayer("h2", hidden, NeuronKind::LIF),
+                benchLayer("out", 20, NeuronKind::LeakyIntegrator)};
   net.projections = {{"in->h1", 0, 0, true, true, maxDelay},
                      {"h1->h2", 1, 1, true, true, maxDelay},
                      {"h2->out", 2, 2, true, false, 0}};
@@ -64,64 +57,6 @@ NetworkDesc delayPaperNetwork(uint32_t hidden, uint32_t maxDelay) {
   net.dt = 1.0;
   net.numSteps = 1127;
   return net;
-}
-
-/// (b): EventPropCpuBench's network.
-NetworkDesc shdNetwork() {
-  NetworkDesc net;
-  net.inputSize = 700;
-  net.layers = {layer("hidden", 256, NeuronKind::LIF),
-                layer("out", 20, NeuronKind::LeakyIntegrator)};
-  net.projections = {{"in->hidden", 0, 0, true, true, 62},
-                     {"hidden->hidden", 1, 0, true, true, 62},
-                     {"hidden->out", 1, 1, true, false, 0}};
-  net.loss.kind = LossKind::SumExpWeighted;
-  net.regulariser.nuUpper = 14.0;
-  net.regulariser.lambdaUpper = 5e-11 * 20.0 * 32 * 32;
-  net.regulariser.lambdaLower = net.regulariser.lambdaUpper;
-  net.dt = 1.0;
-  net.numSteps = 1000;
-  return net;
-}
-
-/// Weights N(mean_p, sd_p), learned delays U(0, maxDelay).
-std::vector<float> parameters(const NetworkDesc &net,
-                              const std::vector<double> &mean,
-                              const std::vector<double> &sd,
-                              std::mt19937_64 &rng) {
-  ParameterLayout layout = ParameterLayout::of(net);
-  std::vector<float> params(layout.total, 0.0f);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  for (size_t p = 0; p < net.projections.size(); ++p) {
-    std::normal_distribution<double> normal(mean[p], sd[p]);
-    const ParameterLayout::Range &r = layout.projections[p];
-    for (uint64_t s = 0; s < r.count; ++s) {
-      params[r.weightOffset + s] = float(normal(rng));
-      params[r.delayOffset + s] =
-          net.projections[p].learnDelays
-              ? float(u(rng) * net.projections[p].maxDelaySteps)
-              : 0.0f;
-    }
-  }
-  return params;
-}
-
-/// Poisson input at `rate` per channel and step, drawn by geometric gaps.
-std::vector<Sample> poissonBatch(const NetworkDesc &net, size_t size,
-                                 double rate, std::mt19937_64 &rng) {
-  std::geometric_distribution<uint32_t> gap(rate);
-  std::vector<Sample> batch(size);
-  for (size_t b = 0; b < size; ++b) {
-    batch[b].label = int32_t(b % 20);
-    for (uint32_t c = 0; c < net.inputSize; ++c)
-      for (uint32_t n = gap(rng); n < net.numSteps; n += 1 + gap(rng))
-        batch[b].spikes.push_back({float(n + 0.5), c});
-    std::stable_sort(batch[b].spikes.begin(), batch[b].spikes.end(),
-                     [](const InputSpike &x, const InputSpike &y) {
-                       return x.time < y.time;
-                     });
-  }
-  return batch;
 }
 
 struct Timing {
@@ -193,8 +128,8 @@ int main(int argc, char **argv) {
       if (batch.empty())
         batch = poissonBatch(net, 256, 0.0115, rng);
       std::vector<float> params =
-          parameters(net, {0.03, 0.1 * 256.0 / c.hidden, 0.0},
-                     {0.01, 0.03 * 256.0 / c.hidden, 0.03}, rng);
+          normalParameters(net, {0.03, 0.1 * 256.0 / c.hidden, 0.0},
+                           {0.01, 0.03 * 256.0 / c.hidden, 0.03}, rng);
       // A fresh engine per case so that its peak memory is this case's.
       auto engine = CudaEngine::create();
       if (!engine) {
@@ -219,11 +154,11 @@ int main(int argc, char **argv) {
   }
 
   if (parts.find('b') != std::string::npos) {
-    NetworkDesc net = shdNetwork();
+    NetworkDesc net = shdShapedNetwork();
     fmt::print("(b) SHD-shaped 700-256r-20, delays <= 62, 1000 steps, 5 % "
                "input rate\n");
     std::vector<float> params =
-        parameters(net, {0.03, 0.0, 0.0}, {0.01, 0.02, 0.03}, rng);
+        normalParameters(net, {0.03, 0.0, 0.0}, {0.01, 0.02, 0.03}, rng);
     std::vector<Sample> batch256 = poissonBatch(net, 256, 0.05, rng);
     for (size_t size : {32u, 256u}) {
       std::vector<Sample> batch(batch256.begin(), batch256.begin() + size);
