@@ -84,6 +84,17 @@ std::string hostPort(llvm::StringRef host, uint16_t port) {
   return fmt::format("{}:{}", host, port);
 }
 
+/// A non-blocking, close-on-exec socket for address `a`; when the system
+/// refuses one, a closed socket and the reason in `failure`.
+Socket openSocket(const addrinfo &a, std::string &failure) {
+  Socket socket(::socket(a.ai_family,
+                         a.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                         a.ai_protocol));
+  if (!socket.isOpen())
+    failure = fmt::format("socket: {}", errnoText(errno));
+  return socket;
+}
+
 std::string describeConnectFailure(int error) {
   if (error == ECONNREFUSED)
     return "connection refused (is a device server listening there?)";
@@ -142,13 +153,9 @@ llvm::Expected<Socket> connectTcp(llvm::StringRef host, uint16_t port,
 
   std::string lastFailure = "no address to connect to";
   for (addrinfo *a = addresses.get(); a; a = a->ai_next) {
-    Socket socket(::socket(a->ai_family,
-                           a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                           a->ai_protocol));
-    if (!socket.isOpen()) {
-      lastFailure = fmt::format("socket: {}", errnoText(errno));
+    Socket socket = openSocket(*a, lastFailure);
+    if (!socket.isOpen())
       continue;
-    }
     if (::connect(socket.fd(), a->ai_addr, a->ai_addrlen) != 0) {
       if (errno != EINPROGRESS) {
         lastFailure = describeConnectFailure(errno);
@@ -190,13 +197,9 @@ llvm::Expected<Socket> listenTcp(llvm::StringRef host, uint16_t port,
 
   std::string lastFailure = "no address to listen on";
   for (addrinfo *a = addresses.get(); a; a = a->ai_next) {
-    Socket socket(::socket(a->ai_family,
-                           a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                           a->ai_protocol));
-    if (!socket.isOpen()) {
-      lastFailure = fmt::format("socket: {}", errnoText(errno));
+    Socket socket = openSocket(*a, lastFailure);
+    if (!socket.isOpen())
       continue;
-    }
     // A restarted server can take its port back while old connections
     // linger in TIME_WAIT.
     int on = 1;
