@@ -102,10 +102,10 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
     return;
   // Input rows too: their delay sums need the fix, their feedback is unused.
   for (size_t r = 0; r < Rows.size(); ++r)
-    for (uint32_t p : plan.outgoing[Rows[r].source]) {
+    for (uint32_t p :
+         plan.projectionsInto(Rows[r].source, plan.readoutLayer())) {
       const ProjectionPlan &proj = plan.projections[p];
-      if (proj.post == plan.readoutLayer() &&
-          (r >= firstFeedback || proj.gradients))
+      if (r >= firstFeedback || proj.gradients)
         Feedback[r] +=
             kinkCorrection(plan, proj, record, batchScale, step, Rows[r].index,
                            History.data(), accumulators);
