@@ -46,14 +46,6 @@ struct ChipArithmetic {
   uint32_t ringEntryMax = 0xFFFF; ///< saturation value of a ring entry
 };
 
-/// The cost table (SpiNNakerConfig.proto Costs).
-struct CostTable {
-  uint64_t budget = 0; ///< cycles per core per tick; 0: unlimited
-  uint64_t neuronUpdate = 0, synapticEvent = 0, spikeSent = 0,
-           packetReceived = 0, rowFetch = 0;
-  double pjSynapticOp = 0, pjNeuronUpdate = 0, pjSpikeSent = 0;
-};
-
 enum class SliceKind : uint8_t {
   Spiking,    ///< LIF, CUBA_LIF: threshold, reset, refractory
   Integrator, ///< LEAKY_INTEGRATOR: never spikes
@@ -117,7 +109,8 @@ struct ReadoutImage {
 
 struct Machine {
   ChipArithmetic arithmetic;
-  CostTable costs;
+  /// The configuration's cost table (backends/target/costs.proto).
+  target::proto::Costs costs;
   std::vector<CoreImage> cores;   ///< configuration order (chip, core)
   std::vector<SliceImage> slices; ///< grouped by core, by first slot
   uint32_t numStates = 0;         ///< slots over all cores

@@ -89,12 +89,7 @@ llvm::Error checkHeader(const cfg::SpiNNakerConfig &c, llvm::StringRef location,
   out.ringSlots = a.ring_slots();
   out.ringEntryMax = (uint32_t(1) << a.ring_entry_bits()) - 1;
 
-  const auto &k = c.costs();
-  m.costs = {k.cycles_per_step_budget(),     k.cycles_per_neuron_update(),
-             k.cycles_per_synaptic_event(),  k.cycles_per_spike_sent(),
-             k.cycles_per_packet_received(), k.cycles_per_row_fetch(),
-             k.picojoule_per_synaptic_op(),  k.picojoule_per_neuron_update(),
-             k.picojoule_per_spike_sent()};
+  m.costs = c.costs();
   return llvm::Error::success();
 }
 

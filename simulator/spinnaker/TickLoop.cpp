@@ -121,17 +121,19 @@ void TrialState::deliver(const Machine &m, uint32_t source, uint32_t t) {
 }
 
 void TrialState::closeTick(const Machine &m, uint32_t c) {
-  const CostTable &k = m.costs;
+  const target::proto::Costs &k = m.costs;
   const CoreImage &core = m.cores[c];
   TickWork &w = tick[c];
   CoreCounters &total = totals[c];
-  uint64_t cycles =
-      core.neurons * k.neuronUpdate + w.synapticEvents * k.synapticEvent +
-      w.rowFetches * k.rowFetch + w.packetsReceived * k.packetReceived +
-      w.spikesSent * k.spikeSent;
+  uint64_t cycles = uint64_t(core.neurons) * k.cycles_per_neuron_update() +
+                    w.synapticEvents * k.cycles_per_synaptic_event() +
+                    w.rowFetches * k.cycles_per_row_fetch() +
+                    w.packetsReceived * k.cycles_per_packet_received() +
+                    w.spikesSent * k.cycles_per_spike_sent();
+  const uint64_t budget = k.cycles_per_step_budget();
   total.cycles += cycles;
   total.maxStepCycles = std::max(total.maxStepCycles, cycles);
-  total.overruns += k.budget != 0 && cycles > k.budget;
+  total.overruns += budget != 0 && cycles > budget;
   total.neuronUpdates += core.neurons;
   total.synapticEvents += w.synapticEvents;
   total.spikesSent += w.spikesSent;
@@ -209,9 +211,11 @@ TrialResult TrialState::run(const Machine &m, const TrialInput &input,
     CoreCounters &core = totals[c];
     core.chip = m.cores[c].chip;
     core.core = m.cores[c].core;
-    core.energyPicojoule = double(core.synapticEvents) * m.costs.pjSynapticOp +
-                           double(core.neuronUpdates) * m.costs.pjNeuronUpdate +
-                           double(core.spikesSent) * m.costs.pjSpikeSent;
+    const target::proto::Costs &k = m.costs;
+    core.energyPicojoule =
+        double(core.synapticEvents) * k.picojoule_per_synaptic_op() +
+        double(core.neuronUpdates) * k.picojoule_per_neuron_update() +
+        double(core.spikesSent) * k.picojoule_per_spike_sent();
     accumulate(counters, core);
     counters.cores.push_back(core);
   }
