@@ -105,8 +105,6 @@ TEST_CASE("cuda engine: a bigger batch of the SHD shape agrees with the cpu "
   fillProjection(net, 0, 0.03, 0.01, params, rng);
   fillProjection(net, 1, 0.0, 0.02, params, rng);
   fillProjection(net, 2, 0.0, 0.03, params, rng);
-  std::vector<Sample> batch;
-  for (int b = 0; b < 33; ++b)
-    batch.push_back(randomSample(net, 0.02, b % 20, rng));
+  std::vector<Sample> batch = randomBatch(net, 33, 0.02, 20, rng);
   compareWithCpu(*engine, net, params, batch);
 }

@@ -66,10 +66,7 @@ inline std::vector<float> deepParameters(const NetworkDesc &net,
 
 inline std::vector<Sample> deepBatch(const NetworkDesc &net, size_t size,
                                      std::mt19937_64 &rng) {
-  std::vector<Sample> batch;
-  for (size_t b = 0; b < size; ++b)
-    batch.push_back(randomSample(net, 0.06, int32_t(b % 4), rng));
-  return batch;
+  return randomBatch(net, size, 0.06, 4, rng);
 }
 
 /// Runs `other` and the CPU engine on the same batch and checks they agree.

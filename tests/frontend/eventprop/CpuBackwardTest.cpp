@@ -107,9 +107,7 @@ TEST_CASE("cpu engine: gradients of an LI-only network equal finite "
     fillProjection(net, 0, 0.0, 0.5, params, rng);
     for (uint64_t s = 0; s < 12; ++s)
       params[delayIndex(net, 0, 0, 0) + s] = float(s % 6);
-    std::vector<Sample> batch;
-    for (int32_t b = 0; b < 3; ++b)
-      batch.push_back(randomSample(net, 0.05, b, rng));
+    std::vector<Sample> batch = randomBatch(net, 3, 0.05, 3, rng);
 
     CpuEngine engine(exact());
     std::vector<float> grads = gradient(engine, net, params, batch);
@@ -146,9 +144,7 @@ TEST_CASE("cpu engine: readout weight gradients of a spiking network equal "
   fillProjection(net, 0, 0.5, 0.2, params, rng);
   fillProjection(net, 1, 0.0, 0.1, params, rng);
   fillProjection(net, 2, 0.0, 0.5, params, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 2; ++b)
-    batch.push_back(randomSample(net, 0.1, b, rng));
+  std::vector<Sample> batch = randomBatch(net, 2, 0.1, 2, rng);
 
   CpuEngine engine(exact());
   auto forward = engine.run(net, params, batch, {});

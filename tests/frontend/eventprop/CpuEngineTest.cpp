@@ -53,9 +53,7 @@ TEST_CASE("cpu engine: results are bit-identical for 1, 2 and 3 threads",
   NetworkDesc net = recurrentNetwork();
   std::mt19937_64 rng(5);
   std::vector<float> params = recurrentParameters(net, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 11; ++b)
-    batch.push_back(randomSample(net, 0.05, b % 4, rng));
+  std::vector<Sample> batch = randomBatch(net, 11, 0.05, 4, rng);
 
   std::vector<std::vector<float>> grads;
   std::vector<double> losses;
@@ -95,9 +93,7 @@ TEST_CASE("cpu engine: the vector row kernels give the generic kernels' "
   net.layers[0].size = 37;
   std::mt19937_64 rng(17);
   std::vector<float> params = recurrentParameters(net, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 4; ++b)
-    batch.push_back(randomSample(net, 0.05, b, rng));
+  std::vector<Sample> batch = randomBatch(net, 4, 0.05, 4, rng);
   std::vector<float> generic(params.size()), vector(params.size());
   CpuEngineOptions options;
   options.threads = 1;
@@ -160,9 +156,7 @@ TEST_CASE("cpu engine: ring tiles give the one-tile engine's spikes and "
   net.projections[1].maxDelaySteps = 62;
   std::mt19937_64 rng(23);
   std::vector<float> params = recurrentParameters(net, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 4; ++b)
-    batch.push_back(randomSample(net, 0.05, b, rng));
+  std::vector<Sample> batch = randomBatch(net, 4, 0.05, 4, rng);
   for (bool vectorKernels : {false, true}) {
     CAPTURE(vectorKernels);
     CpuEngineOptions whole, tiled;
@@ -199,9 +193,7 @@ TEST_CASE("cpu engine: ring tiles of a delayed readout, two projections "
   // input: many readout peaks are kinks made by an inhibitory arrival.
   fillProjection(net, 2, 0.3, 0.2, params, rng);
   fillProjection(net, 3, -1.0, 0.3, params, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 4; ++b)
-    batch.push_back(randomSample(net, 0.05, b, rng));
+  std::vector<Sample> batch = randomBatch(net, 4, 0.05, 4, rng);
   for (LossKind kind : {LossKind::SumExpWeighted, LossKind::MaxVoltage}) {
     CAPTURE(int(kind));
     net.loss.kind = kind;
@@ -224,9 +216,7 @@ TEST_CASE("cpu engine: a deep delay ring (tiles narrower than a vector) "
   deep.projections[1].maxDelaySteps = 5000;
   std::mt19937_64 rng(29);
   std::vector<float> params = recurrentParameters(shallow, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 4; ++b)
-    batch.push_back(randomSample(shallow, 0.05, b, rng));
+  std::vector<Sample> batch = randomBatch(shallow, 4, 0.05, 4, rng);
   CpuEngineOptions options;
   options.threads = 1;
   checkSameRun(shallow, options, deep, options, params, batch);
@@ -280,9 +270,7 @@ TEST_CASE("cpu engine: the batch gradient is the sum of the per-sample "
   net.regulariser.lambdaUpper = 0.0;
   std::mt19937_64 rng(9);
   std::vector<float> params = recurrentParameters(net, rng);
-  std::vector<Sample> batch;
-  for (int32_t b = 0; b < 3; ++b)
-    batch.push_back(randomSample(net, 0.05, b, rng));
+  std::vector<Sample> batch = randomBatch(net, 3, 0.05, 3, rng);
   CpuEngineOptions options;
   options.precision = Precision::Float64;
   CpuEngine engine(options);

@@ -80,6 +80,16 @@ inline Sample randomSample(const NetworkDesc &net, double rate, int32_t label,
   return sample;
 }
 
+/// `size` randomSample()s drawn in order, sample b labelled b % labels.
+inline std::vector<Sample> randomBatch(const NetworkDesc &net, size_t size,
+                                       double rate, uint32_t labels,
+                                       std::mt19937_64 &rng) {
+  std::vector<Sample> batch;
+  for (size_t b = 0; b < size; ++b)
+    batch.push_back(randomSample(net, rate, int32_t(b % labels), rng));
+  return batch;
+}
+
 /// Normal weights N(mean, sd) for projection p, delays uniform in
 /// [0, maxDelay] when it learns them (else 0).
 inline void fillProjection(const NetworkDesc &net, uint32_t p, double mean,
