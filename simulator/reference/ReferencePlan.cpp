@@ -6,6 +6,7 @@
 #include "ir/Verifier.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 #include <limits>
@@ -16,13 +17,6 @@ namespace {
 /// Longest delay the reference accepts, in steps: its rings hold
 /// 2 x (delay + 1, rounded up to a power of two) slots per neuron.
 constexpr uint32_t kMaxDelaySteps = 1u << 20;
-
-uint32_t nextPowerOfTwo(uint32_t x) {
-  uint32_t p = 1;
-  while (p < x)
-    p <<= 1;
-  return p;
-}
 
 /// The float step of a population: the training engine's coefficients for
 /// the kinds with a synaptic current; without one (LIF: delta synapses,
@@ -191,8 +185,8 @@ llvm::Expected<ReferencePlan> planReference(const ir::Graph &g,
       pp.increment[at] = e >= 0 ? int64_t(uint64_t(w) << e) : (w >> -e);
     }
     PopulationPlan &post = plan.populations[target];
-    post.ringDepth =
-        std::max(post.ringDepth, nextPowerOfTwo(pp.maxDelaySteps + 1));
+    post.ringDepth = std::max(
+        post.ringDepth, uint32_t(llvm::PowerOf2Ceil(pp.maxDelaySteps + 1)));
     plan.outgoing[source].push_back(uint32_t(plan.projections.size()));
     plan.projections.push_back(std::move(pp));
   }

@@ -17,6 +17,8 @@
 #include "frontend/eventprop/Validate.h"
 #include "frontend/eventprop/cpu/CpuWorker.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,13 +35,6 @@ namespace {
 
 /// Every diagnostic of this file is located at the engine as a whole.
 constexpr const char *kWhere = "cpu engine";
-
-uint32_t nextPowerOfTwo(uint32_t x) {
-  uint32_t p = 1;
-  while (p < x)
-    p <<= 1;
-  return p;
-}
 
 /// Neurons per ring tile of a layer (LayerPlan::tileWidth): the widest
 /// whose float ring of `depth` slots fits `bytes` (0: the whole layer), but
@@ -93,8 +88,8 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
   // and the tile width (hence every ring offset) depends on the depth.
   for (const ProjectionDesc &desc : net.projections) {
     LayerPlan &post = plan.layers[desc.post];
-    post.ringDepth =
-        std::max(post.ringDepth, nextPowerOfTwo(desc.maxDelaySteps + 1));
+    post.ringDepth = std::max(
+        post.ringDepth, uint32_t(llvm::PowerOf2Ceil(desc.maxDelaySteps + 1)));
   }
   plan.ringElements = 0;
   for (LayerPlan &layer : plan.layers) {

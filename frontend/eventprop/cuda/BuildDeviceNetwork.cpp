@@ -4,6 +4,8 @@
 #include "frontend/eventprop/LossFunctions.h"
 #include "ir/Diagnostics.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,13 +14,6 @@ namespace axon::eventprop::cuda {
 namespace {
 
 constexpr const char *kWhere = "cuda engine";
-
-uint32_t nextPowerOfTwo(uint32_t x) {
-  uint32_t p = 1;
-  while (p < x)
-    p <<= 1;
-  return p;
-}
 
 } // namespace
 
@@ -82,8 +77,8 @@ buildDeviceNetwork(const NetworkDesc &net, const DeviceNetworkOptions &options) 
     if (desc.pre == 0)
       dn.inputGradients |= proj.gradients;
     DeviceLayer &post = dn.layers[desc.post];
-    post.ringDepth =
-        std::max(post.ringDepth, nextPowerOfTwo(desc.maxDelaySteps + 1));
+    post.ringDepth = std::max(
+        post.ringDepth, uint32_t(llvm::PowerOf2Ceil(desc.maxDelaySteps + 1)));
     synapses += layout.projections[p].count;
   }
   dn.numSynapses = synapses;
