@@ -69,46 +69,48 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
                               size_t firstFeedback, const SampleRecord &record,
                               double batchScale, Real *accumulators,
                               EngineCounters &counters) {
-  Feedback.assign(Rows.size(), Real(0));
+  Feedback.assign(RowIndex.size(), Real(0));
   uint64_t events = 0;
-  forEachSegment(
+  forEachBatch(
       plan, step,
-      [&](size_t r, const ProjectionPlan &proj, uint64_t element, size_t first,
-          uint32_t span) {
-        const bool feedback = r >= firstFeedback;
+      [&](uint32_t begin, uint32_t end, const ProjectionPlan &proj,
+          uint64_t element, uint32_t start, uint32_t span) {
+        // Runs never mix input rows (no feedback) with layer rows.
+        const bool feedback = begin >= firstFeedback;
         if (!feedback && !proj.gradients)
           return;
-        events += span;
+        const RowBatch batch = batchOf(begin, end, proj, span);
+        events += batch.count * span;
         const AdjointSample<Real> *slots = History.data() + element;
         // GatherKernel's convention: a null pointer leaves its part out.
         const float *weights =
-            feedback ? plan.params + proj.weightOffset + first : nullptr;
+            feedback ? plan.params + proj.weightOffset + start : nullptr;
         const uint16_t *offsets =
             proj.zeroDelay
                 ? nullptr
-                : plan.ringOffsets.data() + proj.synapseOffset + first;
+                : plan.ringOffsets.data() + proj.synapseOffset + start;
         Real *sums = proj.gradients
-                         ? accumulators + 2 * (proj.synapseOffset + first)
+                         ? accumulators + 2 * (proj.synapseOffset + start)
                          : nullptr;
         if constexpr (std::is_same_v<Real, float>)
-          Feedback[r] +=
-              plan.kernels.gather(span, weights, offsets, slots, sums);
+          plan.kernels.gather(weights, offsets, slots, sums,
+                              Feedback.data() + begin, batch);
         else
-          Feedback[r] +=
-              gatherRowGeneric<Real>(span, weights, offsets, slots, sums);
+          gatherRowsGeneric<Real>(weights, offsets, slots, sums,
+                                  Feedback.data() + begin, batch);
       });
   counters.backwardSynapticEvents += events;
   if (record.peakKinkSlope.empty())
     return;
   // Input rows too: their delay sums need the fix, their feedback is unused.
-  for (size_t r = 0; r < Rows.size(); ++r)
-    for (uint32_t p :
-         plan.projectionsInto(Rows[r].source, plan.readoutLayer())) {
+  for (const RowRun &run : Runs)
+    for (uint32_t p : plan.projectionsInto(run.source, plan.readoutLayer())) {
       const ProjectionPlan &proj = plan.projections[p];
-      if (r >= firstFeedback || proj.gradients)
-        Feedback[r] +=
-            kinkCorrection(plan, proj, record, batchScale, step, Rows[r].index,
-                           History.data(), accumulators);
+      for (uint32_t r = run.begin; r < run.end; ++r)
+        if (r >= firstFeedback || proj.gradients)
+          Feedback[r] +=
+              kinkCorrection(plan, proj, record, batchScale, step, RowIndex[r],
+                             History.data(), accumulators);
     }
 }
 
@@ -168,18 +170,18 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
 
     // Input rows sample gradients only; the spikes at n also feed back,
     // except at T, where they reach no target before the trial ends.
-    Rows.clear();
+    clearRows();
     if (inputGradients && n < numSteps)
       for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
-        Rows.push_back({0, sample.spikes[BinOrder[s]].channel});
-    const size_t firstFeedback = Rows.size();
+        addRow(0, sample.spikes[BinOrder[s]].channel);
+    const size_t firstFeedback = RowIndex.size();
     const size_t end = cursor;
     while (cursor > 0 && spikes[cursor - 1].step == n)
       --cursor;
     if (n < numSteps)
       for (size_t r = cursor; r < end; ++r) {
         const uint32_t l = plan.layerOf[spikes[r].neuron];
-        Rows.push_back({l + 1, spikes[r].neuron - plan.layers[l].offset});
+        addRow(l + 1, spikes[r].neuron - plan.layers[l].offset);
       }
     gatherRows(plan, n, firstFeedback, record, inputs.batchScale, accumulators,
                counters);

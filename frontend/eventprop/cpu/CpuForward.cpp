@@ -93,9 +93,9 @@ void Worker<Real>::binInputs(const Plan &plan, const Sample &sample) {
 /// base[j] += w[j] for a zero-delay row: both pointers restricted, so that
 /// the loop vectorises.
 template <typename Real>
-static void addRow(Real *__restrict base, const float *__restrict w,
-                   uint32_t width) {
-  for (uint32_t j = 0; j < width; ++j)
+static void addZeroDelayRow(Real *__restrict base, const float *__restrict w,
+                            size_t width) {
+  for (size_t j = 0; j < width; ++j)
     base[j] += Real(w[j]);
 }
 
@@ -103,21 +103,26 @@ template <typename Real>
 void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
                                EngineCounters &counters) {
   uint64_t events = 0;
-  forEachSegment(plan, step,
-                 [&](size_t, const ProjectionPlan &proj, uint64_t element,
-                     size_t first, uint32_t span) {
-                   Real *base = Ring.data() + element;
-                   const float *w = plan.params + proj.weightOffset + first;
-                   events += span;
-                   if (proj.zeroDelay)
-                     return addRow(base, w, span);
-                   const uint16_t *offset =
-                       plan.ringOffsets.data() + proj.synapseOffset + first;
-                   if constexpr (std::is_same_v<Real, float>)
-                     plan.kernels.scatter(base, offset, w, span);
-                   else
-                     scatterRowGeneric<Real>(base, offset, w, span);
-                 });
+  forEachBatch(plan, step,
+               [&](uint32_t begin, uint32_t end, const ProjectionPlan &proj,
+                   uint64_t element, uint32_t start, uint32_t span) {
+                 Real *base = Ring.data() + element;
+                 const float *w = plan.params + proj.weightOffset + start;
+                 const RowBatch batch = batchOf(begin, end, proj, span);
+                 events += batch.count * span;
+                 if (proj.zeroDelay) {
+                   for (size_t k = 0; k < batch.count; ++k)
+                     addZeroDelayRow(
+                         base, w + size_t(batch.rows[k]) * batch.stride, span);
+                   return;
+                 }
+                 const uint16_t *offset =
+                     plan.ringOffsets.data() + proj.synapseOffset + start;
+                 if constexpr (std::is_same_v<Real, float>)
+                   plan.kernels.scatter(base, offset, w, batch);
+                 else
+                   scatterRowsGeneric<Real>(base, offset, w, batch);
+               });
   counters.forwardSynapticEvents += events;
 }
 
@@ -177,14 +182,14 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
 
   size_t pending = 0; // first record of the spikes at the current grid point
   for (uint32_t n = 0; n < numSteps; ++n) {
-    Rows.clear();
+    clearRows();
     for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
-      Rows.push_back({0, sample.spikes[BinOrder[s]].channel});
+      addRow(0, sample.spikes[BinOrder[s]].channel);
     const size_t detected = record.spikes.size();
     for (size_t r = pending; r < detected; ++r) {
       uint32_t neuron = record.spikes[r].neuron;
       uint32_t layer = plan.layerOf[neuron];
-      Rows.push_back({layer + 1, neuron - plan.layers[layer].offset});
+      addRow(layer + 1, neuron - plan.layers[layer].offset);
     }
     pending = detected;
     scatterRows(plan, n, counters);

@@ -61,44 +61,66 @@ public:
 
 private:
   void binInputs(const Plan &plan, const Sample &sample);
-  /// Rows (input channels, then layer spikes in record order) that spike at
-  /// the current grid point; rebuilt each grid point, capacity kept.
-  struct Row {
+  /// The rows that spike at the current grid point (input channels, then
+  /// layer spikes in record order), rebuilt each grid point, capacity
+  /// kept: presynaptic indices in RowIndex, cut into runs of one source.
+  struct RowRun {
     uint32_t source = 0; ///< 0: input, k: layer k - 1
-    uint32_t index = 0;  ///< presynaptic neuron within the source
+    uint32_t begin = 0, end = 0;
   };
-  /// Calls visit(r, proj, element, first, span) for every row r of Rows
-  /// and every projection from its source, layer by layer and within a
-  /// layer tile by tile (LayerPlan): `element` is the tile's slot of grid
-  /// point `step` in the worker's ring or history, `first` the segment's
-  /// first synapse in its projection (row * postSize + tile start) and
-  /// `span` its width. Each ring element thus meets its rows in Rows order,
-  /// as row-by-row processing would.
+  void clearRows() {
+    RowIndex.clear();
+    Runs.clear();
+  }
+  void addRow(uint32_t source, uint32_t index) {
+    if (Runs.empty() || Runs.back().source != source)
+      Runs.push_back(
+          {source, uint32_t(RowIndex.size()), uint32_t(RowIndex.size())});
+    RowIndex.push_back(index);
+    ++Runs.back().end;
+  }
+  /// Calls visit(begin, end, proj, element, start, span) for rows
+  /// [begin, end) of one source and one projection from it, layer by layer
+  /// and within a layer tile by tile (LayerPlan): `element` is the tile's
+  /// slot of grid point `step` in the worker's ring or history, `start`
+  /// and `span` the tile's first neuron and width. Each ring element thus
+  /// meets its rows in row order, as row-by-row processing would: where a
+  /// source has several projections into the layer, row by row, each row
+  /// through them in projection order.
   template <typename Visit>
-  void forEachSegment(const Plan &plan, uint32_t step, Visit &&visit) const {
+  void forEachBatch(const Plan &plan, uint32_t step, Visit &&visit) const {
     for (uint32_t l = 0; l < plan.layers.size(); ++l) {
       const LayerPlan &post = plan.layers[l];
       for (uint32_t t = 0; t < post.numTiles; ++t) {
         const uint64_t element =
             post.ringOffset + post.tileSlot(t, step & post.ringMask);
         const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
-        for (size_t r = 0; r < Rows.size(); ++r)
-          for (uint32_t p : plan.projectionsInto(Rows[r].source, l)) {
-            const ProjectionPlan &proj = plan.projections[p];
-            visit(r, proj, element,
-                  size_t(Rows[r].index) * proj.postSize + start, span);
+        for (const RowRun &run : Runs) {
+          llvm::ArrayRef<uint32_t> into = plan.projectionsInto(run.source, l);
+          if (into.size() == 1) {
+            visit(run.begin, run.end, plan.projections[into[0]], element, start,
+                  span);
+            continue;
           }
+          for (uint32_t r = run.begin; r < run.end; ++r)
+            for (uint32_t p : into)
+              visit(r, r + 1, plan.projections[p], element, start, span);
+        }
       }
     }
   }
-  /// Scatters every row of Rows spiking at grid point `step` into the
-  /// rings (forEachSegment).
+  /// The RowBatch of rows [begin, end) in a tile of width `span`.
+  RowBatch batchOf(uint32_t begin, uint32_t end, const ProjectionPlan &proj,
+                   uint32_t span) const {
+    return {RowIndex.data() + begin, size_t(end - begin), proj.postSize, span};
+  }
+  /// Scatters every row spiking at grid point `step` into the rings
+  /// (forEachBatch).
   void scatterRows(const Plan &plan, uint32_t step, EngineCounters &counters);
-  /// Backward work of every row of Rows at grid point `step`
-  /// (forEachSegment): the gradient sums of every synapse it crosses and,
-  /// for the rows from `firstFeedback` on, the error
-  /// sum_m w (lambda_V - lambda_I)_m at the arrivals into Feedback (one per
-  /// row).
+  /// Backward work of every row at grid point `step` (forEachBatch): the
+  /// gradient sums of every synapse it crosses and, for the rows from
+  /// `firstFeedback` on, the error sum_m w (lambda_V - lambda_I)_m at the
+  /// arrivals into Feedback (one per row).
   void gatherRows(const Plan &plan, uint32_t step, size_t firstFeedback,
                   const SampleRecord &record, double batchScale,
                   Real *accumulators, EngineCounters &counters);
@@ -121,8 +143,9 @@ private:
   /// are BinOrder[BinStart[n] .. BinStart[n + 1]).
   std::vector<uint32_t> BinStart, BinOrder;
   std::vector<uint32_t> BinStep; ///< step of each input spike
-  std::vector<Row> Rows;
-  std::vector<Real> Feedback; ///< per row of Rows (backward)
+  std::vector<uint32_t> RowIndex;
+  std::vector<RowRun> Runs;
+  std::vector<Real> Feedback; ///< per row (backward)
   /// Weight sum that arrived at each readout neuron at the current grid
   /// point (MaxVoltage kinks).
   std::vector<Real> Arrived;

@@ -16,21 +16,22 @@ namespace axon::eventprop::cpu {
 namespace {
 
 void scatterGeneric(float *base, const uint16_t *offset, const float *w,
-                    size_t width) {
-  scatterRowGeneric<float>(base, offset, w, width);
+                    const RowBatch &batch) {
+  scatterRowsGeneric<float>(base, offset, w, batch);
 }
 
-float gatherGeneric(size_t width, const float *w, const uint16_t *offset,
-                    const AdjointSample<float> *slot, float *acc) {
-  return gatherRowGeneric<float>(width, w, offset, slot, acc);
+void gatherGeneric(const float *w, const uint16_t *offset,
+                   const AdjointSample<float> *slot, float *acc,
+                   float *feedback, const RowBatch &batch) {
+  gatherRowsGeneric<float>(w, offset, slot, acc, feedback, batch);
 }
 
 #ifdef AXON_HAVE_AVX512_KERNELS
 
 #define AXON_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw")))
 
-AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
-                               const float *w, size_t width) {
+AXON_AVX512 inline void scatterRowAvx512(float *base, const uint16_t *offset,
+                                         const float *w, size_t width) {
   size_t j = 0;
   for (; j + 16 <= width; j += 16) {
     __m512i index = _mm512_cvtepu16_epi32(
@@ -50,7 +51,15 @@ AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
   }
 }
 
-/// Synapses j .. j + count - 1 (count <= 8) of gatherAvx512T: a pair is 8
+AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
+                               const float *w, const RowBatch &batch) {
+  for (size_t k = 0; k < batch.count; ++k) {
+    const size_t first = size_t(batch.rows[k]) * batch.stride;
+    scatterRowAvx512(base, offset + first, w + first, batch.width);
+  }
+}
+
+/// Synapses j .. j + count - 1 (count <= 8) of gatherRowAvx512: a pair is 8
 /// bytes, so one 64-bit gather fetches eight pairs into one register laid
 /// out as the interleaved accumulators are.
 template <bool Gradients, bool Feedback, bool Contiguous>
@@ -82,9 +91,9 @@ AXON_AVX512 inline void gatherEight(size_t j, unsigned count, const float *w,
 }
 
 template <bool Gradients, bool Feedback, bool Contiguous>
-AXON_AVX512 float gatherAvx512T(size_t width, const float *w,
-                                const uint16_t *offset,
-                                const AdjointSample<float> *slot, float *acc) {
+AXON_AVX512 inline float
+gatherRowAvx512(size_t width, const float *w, const uint16_t *offset,
+                const AdjointSample<float> *slot, float *acc) {
   static_assert(sizeof(AdjointSample<float>) == 8, "pairs must be packed");
   const double *pairs = reinterpret_cast<const double *>(slot);
   // Two sums so that the FMA latency does not bound the loop.
@@ -109,15 +118,24 @@ AXON_AVX512 float gatherAvx512T(size_t width, const float *w,
 }
 
 template <bool G, bool F, bool C> struct GatherAvx512 {
-  static float run(size_t width, const float *w, const uint16_t *offset,
-                   const AdjointSample<float> *slot, float *acc) {
-    return gatherAvx512T<G, F, C>(width, w, offset, slot, acc);
+  AXON_AVX512 static void run(const float *w, const uint16_t *offset,
+                              const AdjointSample<float> *slot, float *acc,
+                              float *feedback, const RowBatch &batch) {
+    forEachRow<F, !C, G>(w, offset, acc, batch,
+                         [&](size_t k, const float *rw, const uint16_t *ro,
+                             float *ra) AXON_AVX512 {
+                           float sum = gatherRowAvx512<G, F, C>(batch.width, rw,
+                                                                ro, slot, ra);
+                           if constexpr (F)
+                             feedback[k] += sum;
+                         });
   }
 };
 
-float gatherAvx512(size_t width, const float *w, const uint16_t *offset,
-                   const AdjointSample<float> *slot, float *acc) {
-  return dispatchGather<float, GatherAvx512>(width, w, offset, slot, acc);
+void gatherAvx512(const float *w, const uint16_t *offset,
+                  const AdjointSample<float> *slot, float *acc, float *feedback,
+                  const RowBatch &batch) {
+  dispatchGather<float, GatherAvx512>(w, offset, slot, acc, feedback, batch);
 }
 
 #endif

@@ -1,10 +1,12 @@
 //===- RowKernels.h - The per-row loops of the CPU engine -------*- C++ -*-===//
 //
 // Internal to the CPU engine. All of its time goes into two loops over the
-// synapses of one presynaptic row: the forward scatter (a spike adds each
+// synapses of presynaptic rows: the forward scatter (a spike adds each
 // weight into its synapse's arrival slot) and the backward gather (a spike
 // reads the adjoint at each arrival, accumulates the gradient sums and the
-// feedback). They are here as plain functions with a generic C++ form and,
+// feedback). A call takes all rows of one projection that spike at a grid
+// point, within one ring tile (RowBatch), so that the per-row cost is a few
+// instructions rather than a call. They are here as plain functions with a generic C++ form and,
 // for float state, an AVX-512 form that gathers and scatters 16 synapses
 // per instruction; the engine picks one per run (RowKernelSet) from what the
 // processor supports, so a binary built for baseline x86-64 still uses
@@ -23,17 +25,31 @@
 
 namespace axon::eventprop::cpu {
 
-/// base[offset[j]] += w[j] for j < width; the offsets of one row are
-/// distinct.
-using ScatterKernel = void (*)(float *base, const uint16_t *offset,
-                               const float *w, size_t width);
+/// The rows of one kernel call: presynaptic neurons rows[0 .. count) of one
+/// projection; row k is synapses rows[k] * stride .. rows[k] * stride +
+/// width - 1 of the offset, weight and accumulator arrays passed beside it
+/// (each already advanced to the tile's first synapse; accumulators hold
+/// two per synapse).
+struct RowBatch {
+  const uint32_t *rows = nullptr;
+  size_t count = 0;
+  size_t stride = 0;
+  size_t width = 0;
+};
 
-/// For j < width, with s = slot[offset[j]] (slot[j] when offset is null):
-/// acc[2j] += s.lambdaI, acc[2j+1] += s.lambdaVMinusI when acc is not null;
-/// returns sum_j w[j] s.lambdaVMinusI when w is not null (0 otherwise).
-using GatherKernel = float (*)(size_t width, const float *w,
-                               const uint16_t *offset,
-                               const AdjointSample<float> *slot, float *acc);
+/// For each row k of `batch`, in order: base[offset_k[j]] += w_k[j] for
+/// j < width, offset_k and w_k the row's part of offset and w; the offsets
+/// of one row are distinct.
+using ScatterKernel = void (*)(float *base, const uint16_t *offset,
+                               const float *w, const RowBatch &batch);
+
+/// For each row k of `batch`, in order, and j < width, with
+/// s = slot[offset_k[j]] (slot[j] when offset is null):
+/// acc_k[2j] += s.lambdaI, acc_k[2j+1] += s.lambdaVMinusI when acc is not
+/// null; when w is not null, feedback[k] += sum_j w_k[j] s.lambdaVMinusI.
+using GatherKernel = void (*)(const float *w, const uint16_t *offset,
+                              const AdjointSample<float> *slot, float *acc,
+                              float *feedback, const RowBatch &batch);
 
 struct RowKernelSet {
   const char *name = "generic";
@@ -65,11 +81,35 @@ void scatterRowGeneric(Real *base, const uint16_t *offset, const float *w,
     base[offset[j]] += Real(w[j]);
 }
 
+/// scatterRowGeneric over the rows of `batch` (ScatterKernel's contract).
+template <typename Real>
+void scatterRowsGeneric(Real *base, const uint16_t *offset, const float *w,
+                        const RowBatch &batch) {
+  for (size_t k = 0; k < batch.count; ++k) {
+    const size_t first = size_t(batch.rows[k]) * batch.stride;
+    scatterRowGeneric<Real>(base, offset + first, w + first, batch.width);
+  }
+}
+
+/// Calls rowKernel(k, w, offset, acc) for every row k of `batch`, with
+/// the pointers advanced to the row; the ones a kernel does not use
+/// (Uses*) stay null, as they came.
+template <bool UsesW, bool UsesOffset, bool UsesAcc, typename Real,
+          typename RowKernel>
+inline void forEachRow(const float *w, const uint16_t *offset, Real *acc,
+                       const RowBatch &batch, RowKernel &&rowKernel) {
+  for (size_t k = 0; k < batch.count; ++k) {
+    const size_t first = size_t(batch.rows[k]) * batch.stride;
+    rowKernel(k, UsesW ? w + first : w, UsesOffset ? offset + first : offset,
+              UsesAcc ? acc + 2 * first : acc);
+  }
+}
+
 /// One instantiation of the generic gather: which of the optional pointers
 /// it uses is fixed, so that the loop carries no per-element branches.
 template <typename Real, bool Gradients, bool Feedback, bool Contiguous>
 struct GatherGeneric {
-  static Real run(size_t width, const float *w, const uint16_t *offset,
+  static Real row(size_t width, const float *w, const uint16_t *offset,
                   const AdjointSample<Real> *slot, Real *acc) {
     // Four partial sums break the dependency chain of the feedback.
     Real e[4] = {0, 0, 0, 0};
@@ -84,35 +124,53 @@ struct GatherGeneric {
     }
     return (e[0] + e[1]) + (e[2] + e[3]);
   }
+  static void run(const float *w, const uint16_t *offset,
+                  const AdjointSample<Real> *slot, Real *acc, Real *feedback,
+                  const RowBatch &batch) {
+    forEachRow<Feedback, !Contiguous, Gradients>(
+        w, offset, acc, batch,
+        [&](size_t k, const float *rw, const uint16_t *ro, Real *ra) {
+          Real sum = row(batch.width, rw, ro, slot, ra);
+          if constexpr (Feedback)
+            feedback[k] += sum;
+        });
+  }
 };
 
 template <typename Real> struct GatherGenericOf {
   template <bool G, bool F, bool C> using Kernel = GatherGeneric<Real, G, F, C>;
 };
 
-/// Calls the instantiation of `Kernel` that matches which of w, offset and
-/// acc are null (GatherKernel's convention).
+/// Runs the instantiation of `Kernel` (a GatherKernel per combination) that
+/// matches which of w, offset and acc are null.
 template <typename Real, template <bool, bool, bool> class Kernel>
-Real dispatchGather(size_t width, const float *w, const uint16_t *offset,
-                    const AdjointSample<Real> *slot, Real *acc) {
+void dispatchGather(const float *w, const uint16_t *offset,
+                    const AdjointSample<Real> *slot, Real *acc, Real *feedback,
+                    const RowBatch &batch) {
   if (offset) {
     if (acc)
-      return w ? Kernel<true, true, false>::run(width, w, offset, slot, acc)
-               : Kernel<true, false, false>::run(width, w, offset, slot, acc);
-    return Kernel<false, true, false>::run(width, w, offset, slot, acc);
+      return w ? Kernel<true, true, false>::run(w, offset, slot, acc, feedback,
+                                                batch)
+               : Kernel<true, false, false>::run(w, offset, slot, acc, feedback,
+                                                 batch);
+    return Kernel<false, true, false>::run(w, offset, slot, acc, feedback,
+                                           batch);
   }
   if (acc)
-    return w ? Kernel<true, true, true>::run(width, w, offset, slot, acc)
-             : Kernel<true, false, true>::run(width, w, offset, slot, acc);
-  return Kernel<false, true, true>::run(width, w, offset, slot, acc);
+    return w ? Kernel<true, true, true>::run(w, offset, slot, acc, feedback,
+                                             batch)
+             : Kernel<true, false, true>::run(w, offset, slot, acc, feedback,
+                                              batch);
+  return Kernel<false, true, true>::run(w, offset, slot, acc, feedback, batch);
 }
 
-/// The generic gather for any state type, with GatherKernel's arguments.
+/// The generic gather for any state type (GatherKernel's contract).
 template <typename Real>
-Real gatherRowGeneric(size_t width, const float *w, const uint16_t *offset,
-                      const AdjointSample<Real> *slot, Real *acc) {
-  return dispatchGather<Real, GatherGenericOf<Real>::template Kernel>(
-      width, w, offset, slot, acc);
+void gatherRowsGeneric(const float *w, const uint16_t *offset,
+                       const AdjointSample<Real> *slot, Real *acc,
+                       Real *feedback, const RowBatch &batch) {
+  dispatchGather<Real, GatherGenericOf<Real>::template Kernel>(
+      w, offset, slot, acc, feedback, batch);
 }
 
 /// The generic kernels (any processor).
