@@ -198,15 +198,16 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
       const bool keep = maxVoltage && &layer == &readout;
       for (uint32_t t = 0; t < layer.numTiles; ++t) {
         const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
-        Real *first = Ring.data() + layer.ringOffset +
-                      layer.tileSlot(t, n & layer.ringMask);
-        Real *second = first + size_t(layer.ringDepth) * span;
-        Real *current = I.data() + layer.offset + start;
+        Real *__restrict first = Ring.data() + layer.ringOffset +
+                                 layer.tileSlot(t, n & layer.ringMask);
+        Real *__restrict second = first + size_t(layer.ringDepth) * span;
+        Real *__restrict current = I.data() + layer.offset + start;
+        if (keep)
+          for (uint32_t j = 0; j < span; ++j)
+            Arrived[start + j] = first[j] + second[j];
+        // Branch-free and restricted: vectorises.
         for (uint32_t j = 0; j < span; ++j) {
-          Real arrived = first[j] + second[j];
-          current[j] += arrived;
-          if (keep)
-            Arrived[start + j] = arrived;
+          current[j] += first[j] + second[j];
           first[j] = Real(0);
           second[j] = Real(0);
         }

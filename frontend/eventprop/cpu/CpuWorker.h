@@ -15,6 +15,7 @@
 #include "frontend/eventprop/cpu/CpuPlan.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Compiler.h"
 
 #include <vector>
 
@@ -72,7 +73,8 @@ private:
     RowIndex.clear();
     Runs.clear();
   }
-  void addRow(uint32_t source, uint32_t index) {
+  // Once per spike: inlined into the time loops.
+  LLVM_ATTRIBUTE_ALWAYS_INLINE void addRow(uint32_t source, uint32_t index) {
     if (Runs.empty() || Runs.back().source != source)
       Runs.push_back(
           {source, uint32_t(RowIndex.size()), uint32_t(RowIndex.size())});
