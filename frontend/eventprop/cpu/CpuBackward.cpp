@@ -53,9 +53,10 @@ Real kinkCorrection(const Plan &plan, const ProjectionPlan &proj,
     const uint32_t delay = offset[k] / post.tileSpan(t);
     if (step + delay != record.peakStep[k])
       continue;
-    Real old = history[post.ringOffset +
-                       post.element((step & post.ringMask) + delay, k)]
-                   .lambdaVMinusI;
+    Real old =
+        history[post.historyOffset +
+                post.historyElement((step & post.historyMask) + delay, k)]
+            .lambdaVMinusI;
     Real e = Real(batchScale * record.dLossDz[k] * slope);
     change += e - Real(w[k]) * old;
     if (acc)
@@ -72,12 +73,12 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
   Feedback.assign(RowIndex.size(), Real(0));
   uint64_t events = 0;
   forEachBatch(
-      plan, step,
+      plan, step, /*history=*/true,
       [&](uint32_t begin, uint32_t end, const ProjectionPlan &proj,
           uint64_t element, uint32_t start, uint32_t span) {
         // Runs never mix input rows (no feedback) with layer rows.
         const bool feedback = begin >= firstFeedback;
-        if (!feedback && !proj.gradients)
+        if (!feedback && (!proj.gradients || proj.deferred))
           return;
         const RowBatch batch = batchOf(begin, end, proj, span);
         events += batch.count * span;
@@ -115,6 +116,65 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
 }
 
 template <typename Real>
+void Worker<Real>::gatherDeferred(const Plan &plan, const Sample &sample,
+                                  uint32_t first, uint32_t count,
+                                  Real *accumulators,
+                                  EngineCounters &counters) {
+  // Counting sort of the block's spikes by channel; filling grid point by
+  // grid point from the latest, each in bin order, gives every channel its
+  // spikes in the order the grid points would have taken them.
+  const uint32_t begin = BinStart[first], end = BinStart[first + count];
+  if (begin == end)
+    return;
+  ChannelCount.assign(plan.net->inputSize, 0);
+  for (uint32_t s = begin; s < end; ++s)
+    ++ChannelCount[sample.spikes[BinOrder[s]].channel];
+  BlockChannels.clear();
+  BlockStart.clear();
+  uint32_t total = 0;
+  for (uint32_t c = 0; c < ChannelCount.size(); ++c) {
+    if (ChannelCount[c] == 0)
+      continue;
+    BlockChannels.push_back(c);
+    BlockStart.push_back(total);
+    total += ChannelCount[c];
+    ChannelCount[c] = BlockStart.back(); // now the fill cursor
+  }
+  BlockStart.push_back(total);
+  BlockSlots.resize(total);
+  for (uint32_t n = first + count; n-- > first;)
+    for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
+      BlockSlots[ChannelCount[sample.spikes[BinOrder[s]].channel]++] = n;
+
+  uint64_t events = 0;
+  for (uint32_t p : plan.outgoing[0]) {
+    const ProjectionPlan &proj = plan.projections[p];
+    if (!proj.deferred)
+      continue;
+    const LayerPlan &post = plan.layers[proj.post];
+    events += uint64_t(total) * proj.postSize;
+    for (uint32_t t = 0; t < post.numTiles; ++t) {
+      const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
+      const AdjointSample<Real> *tile =
+          History.data() + post.historyOffset + post.historySlot(t, 0);
+      const uint16_t *offsets =
+          plan.ringOffsets.data() + proj.synapseOffset + start;
+      Real *sums = accumulators + 2 * (proj.synapseOffset + start);
+      const SpikeBlock block{
+          {BlockChannels.data(), BlockChannels.size(), proj.postSize, span},
+          BlockStart.data(),
+          BlockSlots.data(),
+          post.historyMask};
+      if constexpr (std::is_same_v<Real, float>)
+        plan.kernels.gatherBlock(offsets, tile, sums, block);
+      else
+        gatherBlockGeneric<Real>(offsets, tile, sums, block);
+    }
+  }
+  counters.backwardSynapticEvents += events;
+}
+
+template <typename Real>
 void Worker<Real>::backward(const Plan &plan, const Sample &sample,
                             SampleRecord &record, const BackwardInputs &inputs,
                             unsigned buffer) {
@@ -139,9 +199,14 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
   for (uint32_t k = 0; k < readout.size; ++k)
     Forcing[k] = inputs.batchScale * record.dLossDz[k] / readout.tauMem;
 
-  bool inputGradients = false;
-  for (uint32_t p : plan.outgoing[0])
-    inputGradients |= plan.projections[p].gradients;
+  // Input rows go through the grid points only for projections whose
+  // gradient sums are not deferred.
+  bool inputGradients = false, deferredGradients = false;
+  for (uint32_t p : plan.outgoing[0]) {
+    const ProjectionPlan &proj = plan.projections[p];
+    inputGradients |= proj.gradients && !proj.deferred;
+    deferredGradients |= proj.deferred;
+  }
 
   const std::vector<SpikeRecord> &spikes = record.spikes;
   size_t cursor = spikes.size(); // spikes at grid points >= n are done
@@ -159,9 +224,10 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
     for (const LayerPlan &layer : plan.layers)
       for (uint32_t t = 0; t < layer.numTiles; ++t) {
         const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
-        AdjointSample<Real> *first = History.data() + layer.ringOffset +
-                                     layer.tileSlot(t, n & layer.ringMask);
-        AdjointSample<Real> *second = first + size_t(layer.ringDepth) * span;
+        AdjointSample<Real> *first =
+            History.data() + layer.historyOffset +
+            layer.historySlot(t, n & layer.historyMask);
+        AdjointSample<Real> *second = first + size_t(layer.historyDepth) * span;
         const Real *lv = LambdaV.data() + layer.offset + start;
         const Real *li = LambdaI.data() + layer.offset + start;
         for (uint32_t j = 0; j < span; ++j)
@@ -185,6 +251,10 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
       }
     gatherRows(plan, n, firstFeedback, record, inputs.batchScale, accumulators,
                counters);
+    // Every arrival of the block starting at n is now in the history.
+    if (deferredGradients && n < numSteps && n % kDeferredBlock == 0)
+      gatherDeferred(plan, sample, n, std::min(kDeferredBlock, numSteps - n),
+                     accumulators, counters);
 
     for (size_t r = cursor; r < end; ++r) {
       const SpikeRecord &spike = spikes[r];

@@ -92,10 +92,16 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
         post.ringDepth, uint32_t(llvm::PowerOf2Ceil(desc.maxDelaySteps + 1)));
   }
   plan.ringElements = 0;
+  plan.historyElements = 0;
   for (LayerPlan &layer : plan.layers) {
     layer.ringMask = layer.ringDepth - 1;
     layer.ringOffset = plan.ringElements;
     plan.ringElements += 2 * uint64_t(layer.ringDepth) * layer.size;
+    layer.historyDepth =
+        uint32_t(llvm::PowerOf2Ceil(layer.ringDepth + kDeferredBlock));
+    layer.historyMask = layer.historyDepth - 1;
+    layer.historyOffset = plan.historyElements;
+    plan.historyElements += 2 * uint64_t(layer.historyDepth) * layer.size;
     layer.tileWidth =
         tileWidth(layer.size, layer.ringDepth, options.ringTileBytes);
     layer.numTiles = (layer.size + layer.tileWidth - 1) / layer.tileWidth;
@@ -120,6 +126,10 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
     proj.synapseOffset = synapses;
     proj.gradients =
         !options.maskFrozenParameters || desc.learnWeights || desc.learnDelays;
+    proj.deferred = options.deferInputGradients && desc.pre == 0 &&
+                    proj.gradients &&
+                    !(net.loss.kind == LossKind::MaxVoltage &&
+                      desc.post + 1 == net.layers.size());
     const LayerPlan &post = plan.layers[desc.post];
     uint16_t *offsets = plan.ringOffsets.data() + synapses;
     bool zero = true;

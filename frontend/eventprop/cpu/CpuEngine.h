@@ -88,6 +88,11 @@ struct CpuEngineOptions {
   /// allow it. Results do not depend on it, except for the order in which
   /// a spike's feedback sum is added up.
   uint32_t ringTileBytes = 32 * 1024;
+  /// Take the gradient sums of input spikes a block of grid points late,
+  /// channel by channel, so that a channel's sums are read and written once
+  /// per block rather than once per spike (CpuBackward.cpp). Results are
+  /// bit-identical either way: each sum meets its spikes in the same order.
+  bool deferInputGradients = true;
 };
 
 /// The forward pass of one sample in detail, for tests and debugging.

@@ -29,7 +29,7 @@ template <typename Real> void Worker<Real>::prepare(const Plan &plan) {
   LambdaV.resize(plan.numNeurons);
   LambdaI.resize(plan.numNeurons);
   Ring.resize(plan.ringElements);
-  History.resize(plan.ringElements);
+  History.resize(plan.historyElements);
   // The accumulators are zero between samples (commit zeroes them); only a
   // new size needs a fill.
   for (std::vector<Real> &buffer : Accumulators)
@@ -103,7 +103,7 @@ template <typename Real>
 void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
                                EngineCounters &counters) {
   uint64_t events = 0;
-  forEachBatch(plan, step,
+  forEachBatch(plan, step, /*history=*/false,
                [&](uint32_t begin, uint32_t end, const ProjectionPlan &proj,
                    uint64_t element, uint32_t start, uint32_t span) {
                  Real *base = Ring.data() + element;
@@ -199,7 +199,7 @@ void Worker<Real>::forward(const Plan &plan, const Sample &sample,
       for (uint32_t t = 0; t < layer.numTiles; ++t) {
         const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
         Real *__restrict first = Ring.data() + layer.ringOffset +
-                                 layer.tileSlot(t, n & layer.ringMask);
+                                 layer.ringSlot(t, n & layer.ringMask);
         Real *__restrict second = first + size_t(layer.ringDepth) * span;
         Real *__restrict current = I.data() + layer.offset + start;
         if (keep)

@@ -40,7 +40,14 @@ struct LayerPlan {
   /// wrap-around in the per-synapse loop.
   uint32_t ringDepth = 1;
   uint32_t ringMask = 0;
-  uint64_t ringOffset = 0; ///< first element in a worker's ring/history
+  uint64_t ringOffset = 0; ///< first element in a worker's ring
+  /// The adjoint history has the same layout with its own depth: a power
+  /// of two > the largest delay + kDeferredBlock, so that the gradient sums
+  /// of input spikes can be taken a block of grid points late
+  /// (CpuBackward.cpp), when every arrival of the block is still held.
+  uint32_t historyDepth = 1;
+  uint32_t historyMask = 0;
+  uint64_t historyOffset = 0; ///< first element in a worker's history
   /// The neurons are cut into tiles of tileWidth (the last one narrower),
   /// each with its own contiguous 2 * ringDepth slots of its width, sized
   /// so that a tile's ring stays in the L1 cache while every spike of a
@@ -56,14 +63,23 @@ struct LayerPlan {
   }
   /// Element of grid slot `slot` (0 .. 2 ringDepth - 1) of tile t, relative
   /// to ringOffset.
-  uint64_t tileSlot(uint32_t t, uint32_t slot) const {
-    return 2 * uint64_t(ringDepth) * tileStart(t) +
-           uint64_t(slot) * tileSpan(t);
+  uint64_t ringSlot(uint32_t t, uint32_t slot) const {
+    return tileSlot(ringDepth, t, slot);
   }
-  /// Element of neuron j at grid slot `slot`, relative to ringOffset.
-  uint64_t element(uint32_t slot, uint32_t j) const {
+  /// Element of grid slot `slot` (0 .. 2 historyDepth - 1) of tile t,
+  /// relative to historyOffset.
+  uint64_t historySlot(uint32_t t, uint32_t slot) const {
+    return tileSlot(historyDepth, t, slot);
+  }
+  /// Element of neuron j at history slot `slot`, relative to historyOffset.
+  uint64_t historyElement(uint32_t slot, uint32_t j) const {
     uint32_t t = j / tileWidth;
-    return tileSlot(t, slot) + (j - tileStart(t));
+    return historySlot(t, slot) + (j - tileStart(t));
+  }
+
+private:
+  uint64_t tileSlot(uint32_t depth, uint32_t t, uint32_t slot) const {
+    return 2 * uint64_t(depth) * tileStart(t) + uint64_t(slot) * tileSpan(t);
   }
 };
 
@@ -75,7 +91,16 @@ struct ProjectionPlan {
   uint64_t synapseOffset = 0; ///< into Plan::ringOffsets, accumulators
   bool zeroDelay = true;      ///< every rounded delay is 0: contiguous rows
   bool gradients = true;      ///< accumulate this projection's gradients
+  /// Input projection whose gradient sums the backward pass takes a block
+  /// of grid points late (CpuBackward.cpp): any with gradients, except into
+  /// a max-voltage readout, whose sums take a per-spike kink fix.
+  bool deferred = false;
 };
+
+/// Grid points per block of deferred input gradients (ProjectionPlan).
+/// More spikes of a channel per block reuse its gradient sums more; the
+/// history grows by as many slots.
+constexpr uint32_t kDeferredBlock = 64;
 
 struct Plan {
   const NetworkDesc *net = nullptr;
@@ -99,7 +124,8 @@ struct Plan {
   std::vector<uint32_t> layerOf; ///< per global neuron
   uint32_t numNeurons = 0;
   uint64_t numSynapses = 0;
-  uint64_t ringElements = 0; ///< sum over layers of 2 * ringDepth * size
+  uint64_t ringElements = 0;    ///< sum over layers of 2 * ringDepth * size
+  uint64_t historyElements = 0; ///< sum of 2 * historyDepth * size
   /// Integral losses: z_k = sum_n readoutWeight[n] V_k(n), n = 0..N, the
   /// trapezoid rule for (1/T) integral_0^T w(t) V dt on the grid.
   std::vector<double> readoutWeights;

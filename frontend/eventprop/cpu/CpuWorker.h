@@ -84,18 +84,21 @@ private:
   /// Calls visit(begin, end, proj, element, start, span) for rows
   /// [begin, end) of one source and one projection from it, layer by layer
   /// and within a layer tile by tile (LayerPlan): `element` is the tile's
-  /// slot of grid point `step` in the worker's ring or history, `start`
+  /// slot of grid point `step` in the worker's ring (or `history`), `start`
   /// and `span` the tile's first neuron and width. Each ring element thus
   /// meets its rows in row order, as row-by-row processing would: where a
   /// source has several projections into the layer, row by row, each row
   /// through them in projection order.
   template <typename Visit>
-  void forEachBatch(const Plan &plan, uint32_t step, Visit &&visit) const {
+  void forEachBatch(const Plan &plan, uint32_t step, bool history,
+                    Visit &&visit) const {
     for (uint32_t l = 0; l < plan.layers.size(); ++l) {
       const LayerPlan &post = plan.layers[l];
       for (uint32_t t = 0; t < post.numTiles; ++t) {
         const uint64_t element =
-            post.ringOffset + post.tileSlot(t, step & post.ringMask);
+            history ? post.historyOffset +
+                          post.historySlot(t, step & post.historyMask)
+                    : post.ringOffset + post.ringSlot(t, step & post.ringMask);
         const uint32_t start = post.tileStart(t), span = post.tileSpan(t);
         for (const RowRun &run : Runs) {
           llvm::ArrayRef<uint32_t> into = plan.projectionsInto(run.source, l);
@@ -126,6 +129,13 @@ private:
   void gatherRows(const Plan &plan, uint32_t step, size_t firstFeedback,
                   const SampleRecord &record, double batchScale,
                   Real *accumulators, EngineCounters &counters);
+  /// Deferred input gradients (ProjectionPlan::deferred) of the input
+  /// spikes at grid points [first, first + count): every deferred
+  /// projection takes the block's spikes channel by channel, each channel's
+  /// in reverse time order, as the grid points would have taken them.
+  void gatherDeferred(const Plan &plan, const Sample &sample, uint32_t first,
+                      uint32_t count, Real *accumulators,
+                      EngineCounters &counters);
   void finishForward(const Plan &plan, const Sample &sample,
                      SampleRecord &record);
 
@@ -135,9 +145,9 @@ private:
   /// Arrivals per layer: 2 x ringDepth slots x layer size (LayerPlan);
   /// weights land in a slot of their arrival step.
   std::vector<Real> Ring;
-  /// The adjoint just after each of the last ringDepth grid points, same
-  /// geometry as Ring (both slots of a grid point hold it); read at arrival
-  /// times by the backward pass.
+  /// The adjoint just after each of the last historyDepth grid points,
+  /// laid out as Ring with its own depth (both slots of a grid point hold
+  /// it); read at arrival times by the backward pass.
   std::vector<AdjointSample<Real>> History;
   /// Per-sample gradient sums: 2 per synapse, interleaved, per buffer.
   std::vector<Real> Accumulators[kBuffers];
@@ -148,6 +158,10 @@ private:
   std::vector<uint32_t> RowIndex;
   std::vector<RowRun> Runs;
   std::vector<Real> Feedback; ///< per row (backward)
+  /// gatherDeferred's block: the channels that spike in it (ascending), the
+  /// history slot of each of their spikes (channel by channel, latest
+  /// first), and where each channel's slots start (one more than channels).
+  std::vector<uint32_t> BlockChannels, BlockSlots, BlockStart, ChannelCount;
   /// Weight sum that arrived at each readout neuron at the current grid
   /// point (MaxVoltage kinks).
   std::vector<Real> Arrived;

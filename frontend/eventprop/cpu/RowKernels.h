@@ -6,11 +6,11 @@
 // reads the adjoint at each arrival, accumulates the gradient sums and the
 // feedback). A call takes all rows of one projection that spike at a grid
 // point, within one ring tile (RowBatch), so that the per-row cost is a few
-// instructions rather than a call. They are here as plain functions with a generic C++ form and,
-// for float state, an AVX-512 form that gathers and scatters 16 synapses
-// per instruction; the engine picks one per run (RowKernelSet) from what the
-// processor supports, so a binary built for baseline x86-64 still uses
-// AVX-512 where it exists.
+// instructions rather than a call. They are here as plain functions with a
+// generic C++ form and, for float state, an AVX-512 form that gathers and
+// scatters 16 synapses per instruction; the engine picks one per run
+// (RowKernelSet) from what the processor supports, so a binary built for
+// baseline x86-64 still uses AVX-512 where it exists.
 //
 // Both forms add each element exactly once, so the forward state and the
 // per-synapse gradient sums are bit-identical between them; only the
@@ -51,10 +51,29 @@ using GatherKernel = void (*)(const float *w, const uint16_t *offset,
                               const AdjointSample<float> *slot, float *acc,
                               float *feedback, const RowBatch &batch);
 
+/// The spikes of one deferred gather (CpuBackward.cpp): the rows of
+/// `rows`, row k spiking at the grid points steps[start[k] .. start[k +
+/// 1]), each of which reads history slot (step & mask) of the tile.
+struct SpikeBlock {
+  RowBatch rows;
+  const uint32_t *start = nullptr;
+  const uint32_t *steps = nullptr;
+  uint32_t mask = 0;
+};
+
+/// For each row k of `block.rows`, each of its spikes in order, and
+/// j < width, with s = tile[slot * width + offset_k[j]] for the spike's
+/// slot: acc_k[2j] += s.lambdaI, acc_k[2j+1] += s.lambdaVMinusI. `tile` is
+/// the tile's history slot 0.
+using BlockGatherKernel = void (*)(const uint16_t *offset,
+                                   const AdjointSample<float> *tile, float *acc,
+                                   const SpikeBlock &block);
+
 struct RowKernelSet {
   const char *name = "generic";
   ScatterKernel scatter = nullptr;
   GatherKernel gather = nullptr;
+  BlockGatherKernel gatherBlock = nullptr;
 };
 
 /// The generic scatter for any state type (the float kernel set's generic
@@ -171,6 +190,26 @@ void gatherRowsGeneric(const float *w, const uint16_t *offset,
                        Real *feedback, const RowBatch &batch) {
   dispatchGather<Real, GatherGenericOf<Real>::template Kernel>(
       w, offset, slot, acc, feedback, batch);
+}
+
+/// The generic deferred gather for any state type (BlockGatherKernel's
+/// contract).
+template <typename Real>
+void gatherBlockGeneric(const uint16_t *offset, const AdjointSample<Real> *tile,
+                        Real *acc, const SpikeBlock &block) {
+  const RowBatch &rows = block.rows;
+  forEachRow<false, true, true>(
+      nullptr, offset, acc, rows,
+      [&](size_t k, const float *, const uint16_t *ro, Real *ra) {
+        for (uint32_t s = block.start[k]; s < block.start[k + 1]; ++s) {
+          const AdjointSample<Real> *slot =
+              tile + size_t(block.steps[s] & block.mask) * rows.width;
+          for (size_t j = 0; j < rows.width; ++j) {
+            ra[2 * j] += slot[ro[j]].lambdaI;
+            ra[2 * j + 1] += slot[ro[j]].lambdaVMinusI;
+          }
+        }
+      });
 }
 
 /// The generic kernels (any processor).
