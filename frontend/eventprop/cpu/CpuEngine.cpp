@@ -132,16 +132,15 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
                       desc.post + 1 == net.layers.size());
     const LayerPlan &post = plan.layers[desc.post];
     uint16_t *offsets = plan.ringOffsets.data() + synapses;
-    bool zero = true;
     for (uint64_t s = 0; s < range.count; ++s) {
       uint32_t delay =
           roundedDelay(params[range.delayOffset + s], desc.maxDelaySteps);
       uint32_t j = uint32_t(s % proj.postSize);
       uint32_t t = j / post.tileWidth;
       offsets[s] = uint16_t(delay * post.tileSpan(t) + (j - post.tileStart(t)));
-      zero &= delay == 0;
+      proj.maxDelay = std::max(proj.maxDelay, delay);
     }
-    proj.zeroDelay = zero;
+    proj.zeroDelay = proj.maxDelay == 0;
     plan.outgoing[desc.pre].push_back(uint32_t(p));
     plan.projections.push_back(proj);
     synapses += range.count;

@@ -108,7 +108,9 @@ void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
                    uint64_t element, uint32_t start, uint32_t span) {
                  Real *base = Ring.data() + element;
                  const float *w = plan.params + proj.weightOffset + start;
-                 const RowBatch batch = batchOf(begin, end, proj, span);
+                 RowBatch batch = batchOf(begin, end, proj, span);
+                 if (step + proj.maxDelay >= plan.numSteps)
+                   batch.offsetLimit = (plan.numSteps - step) * span;
                  events += batch.count * span;
                  if (proj.zeroDelay) {
                    for (size_t k = 0; k < batch.count; ++k)

@@ -90,6 +90,7 @@ struct ProjectionPlan {
   uint64_t weightOffset = 0, delayOffset = 0; ///< into the parameter buffer
   uint64_t synapseOffset = 0; ///< into Plan::ringOffsets, accumulators
   bool zeroDelay = true;      ///< every rounded delay is 0: contiguous rows
+  uint32_t maxDelay = 0;      ///< the largest rounded delay (steps)
   bool gradients = true;      ///< accumulate this projection's gradients
   /// Input projection whose gradient sums the backward pass takes a block
   /// of grid points late (CpuBackward.cpp): any with gradients, except into

@@ -38,32 +38,54 @@ void gatherBlockGenericFloat(const uint16_t *offset,
 
 #define AXON_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw")))
 
+/// Synapses j .. j + 15 of a row, those of mask m (scatterRowAvx512).
+AXON_AVX512 inline void scatterMasked(float *base, __mmask16 m, __m512i index,
+                                      const float *w) {
+  __m512 value =
+      _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, index, base, 4);
+  value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, w));
+  _mm512_mask_i32scatter_ps(base, m, index, value, 4);
+}
+
+/// One row of scatterAvx512; with Limited, only the offsets below `limit`.
+template <bool Limited>
 AXON_AVX512 inline void scatterRowAvx512(float *base, const uint16_t *offset,
-                                         const float *w, size_t width) {
+                                         const float *w, size_t width,
+                                         uint32_t limit) {
+  const __m512i bound = _mm512_set1_epi32(int(limit));
   size_t j = 0;
   for (; j + 16 <= width; j += 16) {
     __m512i index = _mm512_cvtepu16_epi32(
         _mm256_loadu_si256(reinterpret_cast<const __m256i *>(offset + j)));
-    __m512 value = _mm512_i32gather_ps(index, base, 4);
-    value = _mm512_add_ps(value, _mm512_loadu_ps(w + j));
-    _mm512_i32scatter_ps(base, index, value, 4);
+    if constexpr (Limited) {
+      scatterMasked(base, _mm512_cmplt_epu32_mask(index, bound), index, w + j);
+    } else {
+      __m512 value = _mm512_i32gather_ps(index, base, 4);
+      value = _mm512_add_ps(value, _mm512_loadu_ps(w + j));
+      _mm512_i32scatter_ps(base, index, value, 4);
+    }
   }
   if (j < width) {
     __mmask16 m = __mmask16((1u << (width - j)) - 1);
     __m512i index =
         _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, offset + j));
-    __m512 value =
-        _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, index, base, 4);
-    value = _mm512_add_ps(value, _mm512_maskz_loadu_ps(m, w + j));
-    _mm512_mask_i32scatter_ps(base, m, index, value, 4);
+    if constexpr (Limited)
+      m = _mm512_mask_cmplt_epu32_mask(m, index, bound);
+    scatterMasked(base, m, index, w + j);
   }
 }
 
 AXON_AVX512 void scatterAvx512(float *base, const uint16_t *offset,
                                const float *w, const RowBatch &batch) {
+  const bool limited = batch.offsetLimit != UINT32_MAX;
   for (size_t k = 0; k < batch.count; ++k) {
     const size_t first = size_t(batch.rows[k]) * batch.stride;
-    scatterRowAvx512(base, offset + first, w + first, batch.width);
+    if (limited)
+      scatterRowAvx512<true>(base, offset + first, w + first, batch.width,
+                             batch.offsetLimit);
+    else
+      scatterRowAvx512<false>(base, offset + first, w + first, batch.width,
+                              batch.offsetLimit);
   }
 }
 

@@ -35,11 +35,14 @@ struct RowBatch {
   size_t count = 0;
   size_t stride = 0;
   size_t width = 0;
+  /// Scatter: synapses with offsets at or above this arrive at or after
+  /// the end of the trial, where no grid point takes them, and are skipped.
+  uint32_t offsetLimit = UINT32_MAX;
 };
 
 /// For each row k of `batch`, in order: base[offset_k[j]] += w_k[j] for
-/// j < width, offset_k and w_k the row's part of offset and w; the offsets
-/// of one row are distinct.
+/// j < width and offset_k[j] < offsetLimit, offset_k and w_k the row's part
+/// of offset and w; the offsets of one row are distinct.
 using ScatterKernel = void (*)(float *base, const uint16_t *offset,
                                const float *w, const RowBatch &batch);
 
@@ -106,7 +109,13 @@ void scatterRowsGeneric(Real *base, const uint16_t *offset, const float *w,
                         const RowBatch &batch) {
   for (size_t k = 0; k < batch.count; ++k) {
     const size_t first = size_t(batch.rows[k]) * batch.stride;
-    scatterRowGeneric<Real>(base, offset + first, w + first, batch.width);
+    if (batch.offsetLimit == UINT32_MAX) {
+      scatterRowGeneric<Real>(base, offset + first, w + first, batch.width);
+      continue;
+    }
+    for (size_t j = 0; j < batch.width; ++j)
+      if (offset[first + j] < batch.offsetLimit)
+        base[offset[first + j]] += Real(w[first + j]);
   }
 }
 
