@@ -8,7 +8,11 @@
 //      an arrival at n reads (eventprop.md B.3: targets are read just after
 //      the arrival, which is after a spike of the target at the same n);
 //   3. input spikes binned to n sample gradients at their arrivals n + d
-//      (no feedback, B.3 end);
+//      (no feedback, B.3 end); for deferred projections (CpuPlan.h) all
+//      input spikes of the block of kDeferredBlock grid points that starts
+//      at n do so here, channel by channel, each channel's spikes latest
+//      first: the same sums in the same order, since nothing else touches
+//      them and the history still holds every arrival of the block;
 //   4. every spike at n evaluates each outgoing synapse once: weight
 //      gradient sum lambda_I, delay gradient and feedback sum
 //      w (lambda_V - lambda_I), all read from the history at n + d; then its
@@ -141,10 +145,10 @@ void Worker<Real>::gatherDeferred(const Plan &plan, const Sample &sample,
     ChannelCount[c] = BlockStart.back(); // now the fill cursor
   }
   BlockStart.push_back(total);
-  BlockSlots.resize(total);
+  BlockSteps.resize(total);
   for (uint32_t n = first + count; n-- > first;)
     for (uint32_t s = BinStart[n]; s < BinStart[n + 1]; ++s)
-      BlockSlots[ChannelCount[sample.spikes[BinOrder[s]].channel]++] = n;
+      BlockSteps[ChannelCount[sample.spikes[BinOrder[s]].channel]++] = n;
 
   uint64_t events = 0;
   for (uint32_t p : plan.outgoing[0]) {
@@ -163,7 +167,7 @@ void Worker<Real>::gatherDeferred(const Plan &plan, const Sample &sample,
       const SpikeBlock block{
           {BlockChannels.data(), BlockChannels.size(), proj.postSize, span},
           BlockStart.data(),
-          BlockSlots.data(),
+          BlockSteps.data(),
           post.historyMask};
       if constexpr (std::is_same_v<Real, float>)
         plan.kernels.gatherBlock(offsets, tile, sums, block);

@@ -159,9 +159,10 @@ private:
   std::vector<RowRun> Runs;
   std::vector<Real> Feedback; ///< per row (backward)
   /// gatherDeferred's block: the channels that spike in it (ascending), the
-  /// history slot of each of their spikes (channel by channel, latest
-  /// first), and where each channel's slots start (one more than channels).
-  std::vector<uint32_t> BlockChannels, BlockSlots, BlockStart, ChannelCount;
+  /// grid point of each of their spikes (channel by channel, latest first),
+  /// where each channel's spikes start (one more than channels), and the
+  /// counting sort's per-channel counts.
+  std::vector<uint32_t> BlockChannels, BlockSteps, BlockStart, ChannelCount;
   /// Weight sum that arrived at each readout neuron at the current grid
   /// point (MaxVoltage kinks).
   std::vector<Real> Arrived;
