@@ -108,8 +108,12 @@ TEST_CASE("the verifier reports every broken rule at once, up to a cap",
   CHECK_THAT(msg, Catch::Contains("dt_ms = -1"));
   CHECK_THAT(msg, Catch::Contains("tau_mem_ms = 0"));
 
+  ir::Projection dup;
+  dup.name = "dup";
+  dup.source = "in";
+  dup.target = "hidden";
   for (int i = 0; i < 80; ++i)
-    g.projections.push_back({.name = "dup", .source = "in", .target = "hidden"});
+    g.projections.push_back(dup);
   msg = verifyMessage(g);
   CHECK_THAT(msg, Catch::Contains("more"));
 }
