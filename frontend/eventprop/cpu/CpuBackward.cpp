@@ -228,14 +228,18 @@ void Worker<Real>::backward(const Plan &plan, const Sample &sample,
     for (const LayerPlan &layer : plan.layers)
       for (uint32_t t = 0; t < layer.numTiles; ++t) {
         const uint32_t start = layer.tileStart(t), span = layer.tileSpan(t);
-        AdjointSample<Real> *first =
+        // Restricted: the copy vectorises.
+        AdjointSample<Real> *__restrict first =
             History.data() + layer.historyOffset +
             layer.historySlot(t, n & layer.historyMask);
-        AdjointSample<Real> *second = first + size_t(layer.historyDepth) * span;
-        const Real *lv = LambdaV.data() + layer.offset + start;
-        const Real *li = LambdaI.data() + layer.offset + start;
-        for (uint32_t j = 0; j < span; ++j)
-          first[j] = second[j] = adjointSample(lv[j], li[j]);
+        AdjointSample<Real> *__restrict second =
+            first + size_t(layer.historyDepth) * span;
+        const Real *__restrict lv = LambdaV.data() + layer.offset + start;
+        const Real *__restrict li = LambdaI.data() + layer.offset + start;
+        for (uint32_t j = 0; j < span; ++j) {
+          first[j] = adjointSample(lv[j], li[j]);
+          second[j] = first[j];
+        }
       }
 
     // Input rows sample gradients only; the spikes at n also feed back,
