@@ -143,6 +143,41 @@ void checkSameRun(const NetworkDesc &netA, const CpuEngineOptions &a,
     CHECK(gradB[k] == Approx(gradA[k]).epsilon(1e-4).margin(1e-6 * largest));
 }
 
+/// 20 inputs -> 70 LIF (two input projections with delays up to 62 and
+/// 30, recurrent up to 30) -> 40 LI readouts with delays up to 62, also
+/// reached straight from the input; 150 steps (two blocks of deferred input
+/// gradients and part of a third). With 8 KiB ring tiles the hidden layer
+/// and the readout are both tiled, with tails narrower than a vector.
+NetworkDesc delayedReadoutNetwork() {
+  NetworkDesc net;
+  net.inputSize = 20;
+  net.layers.push_back(makeLayer("hid", 70, NeuronKind::LIF));
+  net.layers.push_back(makeLayer("out", 40, NeuronKind::LeakyIntegrator));
+  net.projections.push_back(makeProjection("in->hid", 0, 0, 62, true));
+  net.projections.push_back(makeProjection("in->hid late", 0, 0, 30, true));
+  net.projections.push_back(makeProjection("hid->hid", 1, 0, 30, true));
+  net.projections.push_back(makeProjection("hid->out", 1, 1, 62, true));
+  net.projections.push_back(makeProjection("in->out", 0, 1, 20, true));
+  net.dt = 1.0;
+  net.numSteps = 150;
+  return net;
+}
+
+/// Excitation through the hidden layer and inhibition of mean `inhibition`
+/// straight from the input: many readout peaks are kinks made by an
+/// inhibitory arrival.
+std::vector<float> delayedReadoutParameters(const NetworkDesc &net,
+                                            double inhibition,
+                                            std::mt19937_64 &rng) {
+  std::vector<float> params(ParameterLayout::of(net).total);
+  fillProjection(net, 0, 0.2, 0.1, params, rng);
+  fillProjection(net, 1, 0.1, 0.1, params, rng);
+  fillProjection(net, 2, 0.0, 0.05, params, rng);
+  fillProjection(net, 3, 0.3, 0.2, params, rng);
+  fillProjection(net, 4, inhibition, 0.3, params, rng);
+  return params;
+}
+
 } // namespace
 
 TEST_CASE("cpu engine: ring tiles give the one-tile engine's spikes and "
@@ -175,24 +210,9 @@ TEST_CASE("cpu engine: ring tiles of a delayed readout, two projections "
   // reaches it directly (its rows take the max-voltage kink fix), and the
   // input has two projections into the hidden layer, whose arrivals must
   // keep their row-then-projection order in every tile.
-  NetworkDesc net;
-  net.inputSize = 20;
-  net.layers.push_back(makeLayer("hid", 70, NeuronKind::LIF));
-  net.layers.push_back(makeLayer("out", 40, NeuronKind::LeakyIntegrator));
-  net.projections.push_back(makeProjection("in->hid", 0, 0, 62, true));
-  net.projections.push_back(makeProjection("in->hid late", 0, 0, 30, true));
-  net.projections.push_back(makeProjection("hid->out", 1, 1, 62, true));
-  net.projections.push_back(makeProjection("in->out", 0, 1, 20, true));
-  net.dt = 1.0;
-  net.numSteps = 150;
+  NetworkDesc net = delayedReadoutNetwork();
   std::mt19937_64 rng(37);
-  std::vector<float> params(ParameterLayout::of(net).total);
-  fillProjection(net, 0, 0.2, 0.1, params, rng);
-  fillProjection(net, 1, 0.1, 0.1, params, rng);
-  // Excitation through the hidden layer, inhibition straight from the
-  // input: many readout peaks are kinks made by an inhibitory arrival.
-  fillProjection(net, 2, 0.3, 0.2, params, rng);
-  fillProjection(net, 3, -1.0, 0.3, params, rng);
+  std::vector<float> params = delayedReadoutParameters(net, -1.0, rng);
   std::vector<Sample> batch = randomBatch(net, 4, 0.05, 4, rng);
   for (LossKind kind : {LossKind::SumExpWeighted, LossKind::MaxVoltage}) {
     CAPTURE(int(kind));
@@ -208,28 +228,15 @@ TEST_CASE("cpu engine: ring tiles of a delayed readout, two projections "
 TEST_CASE("cpu engine: deferred input gradients are the grid point by "
           "grid point ones, bit for bit",
           "[eventprop][cpu]") {
-  // 150 steps: two full blocks of 64 and a partial one. 45 hidden neurons in
-  // 8 KiB tiles (two tiles, 32 and 13 wide: masked 8-synapse groups in the
-  // 32-synapse chunks). Some channels spike twice within one step, which
-  // both orders must take in bin order. The input also reaches the readout
-  // directly; under the max-voltage loss those sums take the per-spike kink
-  // fix and stay on the grid points, the hidden ones are deferred.
-  NetworkDesc net;
-  net.inputSize = 24;
-  net.layers.push_back(makeLayer("hid", 45, NeuronKind::LIF));
-  net.layers.push_back(makeLayer("out", 7, NeuronKind::LeakyIntegrator));
-  net.projections.push_back(makeProjection("in->hid", 0, 0, 62, true));
-  net.projections.push_back(makeProjection("hid->hid", 1, 0, 30, true));
-  net.projections.push_back(makeProjection("hid->out", 1, 1, 10, true));
-  net.projections.push_back(makeProjection("in->out", 0, 1, 20, true));
-  net.dt = 1.0;
-  net.numSteps = 150;
+  // 150 steps: two full blocks of 64 and a partial one; 8 KiB tiles, whose
+  // tails leave 8-synapse groups of the 32-synapse chunks partly or wholly
+  // masked. Some channels spike twice within one step, which both orders
+  // must take in bin order. Under the max-voltage loss the input's sums
+  // into the readout take the per-spike kink fix and stay on the grid
+  // points while those into the hidden layer are deferred.
+  NetworkDesc net = delayedReadoutNetwork();
   std::mt19937_64 rng(41);
-  std::vector<float> params(ParameterLayout::of(net).total);
-  fillProjection(net, 0, 0.2, 0.1, params, rng);
-  fillProjection(net, 1, 0.0, 0.05, params, rng);
-  fillProjection(net, 2, 0.3, 0.2, params, rng);
-  fillProjection(net, 3, -0.3, 0.3, params, rng);
+  std::vector<float> params = delayedReadoutParameters(net, -0.3, rng);
   std::vector<Sample> batch = randomBatch(net, 3, 0.08, 7, rng);
   size_t twice = 0;
   for (Sample &sample : batch) {
