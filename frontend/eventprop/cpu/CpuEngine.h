@@ -38,9 +38,10 @@
 //    it, as in the reference engine.
 //  - Scale: see Engine.h (mean loss over the batch, WP scaling, delay
 //    gradients per step).
-//  - Memory: per worker, arrival rings and adjoint history of 2 x
-//    (maxDelay + 1, rounded up to a power of two) slots per neuron, and one
-//    per-sample gradient accumulator (2 values per synapse); per sample, 12
+//  - Memory: per worker, arrival rings of 2 x (maxDelay + 1, rounded up to
+//    a power of two) slots per neuron, an adjoint history of 2 x (that +
+//    64, rounded up likewise: the deferred input gradients' block), and two
+//    per-sample gradient accumulators (2 values per synapse); per sample, 12
 //    bytes per spike (kept from the forward to the backward phase, since
 //    the regulariser needs the batch's spike counts first). Nothing grows
 //    with steps x neurons. Scratch is kept and reused across calls.
