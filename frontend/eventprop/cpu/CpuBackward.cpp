@@ -91,7 +91,7 @@ void Worker<Real>::gatherRows(const Plan &plan, uint32_t step,
         const float *weights =
             feedback ? plan.params + proj.weightOffset + start : nullptr;
         const uint16_t *offsets =
-            proj.zeroDelay
+            proj.zeroDelay()
                 ? nullptr
                 : plan.ringOffsets.data() + proj.synapseOffset + start;
         Real *sums = proj.gradients

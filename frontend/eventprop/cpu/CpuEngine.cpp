@@ -140,7 +140,6 @@ void buildPlan(const NetworkDesc &net, llvm::ArrayRef<float> params,
       offsets[s] = uint16_t(delay * post.tileSpan(t) + (j - post.tileStart(t)));
       proj.maxDelay = std::max(proj.maxDelay, delay);
     }
-    proj.zeroDelay = proj.maxDelay == 0;
     plan.outgoing[desc.pre].push_back(uint32_t(p));
     plan.projections.push_back(proj);
     synapses += range.count;

@@ -112,7 +112,7 @@ void Worker<Real>::scatterRows(const Plan &plan, uint32_t step,
                  if (step + proj.maxDelay >= plan.numSteps)
                    batch.offsetLimit = (plan.numSteps - step) * span;
                  events += batch.count * span;
-                 if (proj.zeroDelay) {
+                 if (proj.zeroDelay()) {
                    for (size_t k = 0; k < batch.count; ++k)
                      addZeroDelayRow(
                          base, w + size_t(batch.rows[k]) * batch.stride, span);

@@ -89,13 +89,15 @@ struct ProjectionPlan {
   uint32_t preSize = 0, postSize = 0;
   uint64_t weightOffset = 0, delayOffset = 0; ///< into the parameter buffer
   uint64_t synapseOffset = 0; ///< into Plan::ringOffsets, accumulators
-  bool zeroDelay = true;      ///< every rounded delay is 0: contiguous rows
   uint32_t maxDelay = 0;      ///< the largest rounded delay (steps)
   bool gradients = true;      ///< accumulate this projection's gradients
   /// Input projection whose gradient sums the backward pass takes a block
   /// of grid points late (CpuBackward.cpp): any with gradients, except into
   /// a max-voltage readout, whose sums take a per-spike kink fix.
   bool deferred = false;
+
+  /// Every rounded delay is 0: contiguous rows.
+  bool zeroDelay() const { return maxDelay == 0; }
 };
 
 /// Grid points per block of deferred input gradients (ProjectionPlan).
