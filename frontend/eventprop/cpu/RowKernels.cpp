@@ -148,17 +148,20 @@ gatherRowAvx512(size_t width, const float *w, const uint16_t *offset,
 }
 
 template <bool G, bool F, bool C> struct GatherAvx512 {
+  // The row loop is written out rather than taken from forEachRow: GCC
+  // does not inline an AVX-512 lambda into a template of the default
+  // target, which would cost a call per row.
   AXON_AVX512 static void run(const float *w, const uint16_t *offset,
                               const AdjointSample<float> *slot, float *acc,
                               float *feedback, const RowBatch &batch) {
-    forEachRow<F, !C, G>(w, offset, acc, batch,
-                         [&](size_t k, const float *rw, const uint16_t *ro,
-                             float *ra) AXON_AVX512 {
-                           float sum = gatherRowAvx512<G, F, C>(batch.width, rw,
-                                                                ro, slot, ra);
-                           if constexpr (F)
-                             feedback[k] += sum;
-                         });
+    for (size_t k = 0; k < batch.count; ++k) {
+      const size_t first = size_t(batch.rows[k]) * batch.stride;
+      float sum = gatherRowAvx512<G, F, C>(batch.width, F ? w + first : w,
+                                           C ? offset : offset + first, slot,
+                                           G ? acc + 2 * first : acc);
+      if constexpr (F)
+        feedback[k] += sum;
+    }
   }
 };
 

@@ -103,22 +103,6 @@ void scatterRowGeneric(Real *base, const uint16_t *offset, const float *w,
     base[offset[j]] += Real(w[j]);
 }
 
-/// scatterRowGeneric over the rows of `batch` (ScatterKernel's contract).
-template <typename Real>
-void scatterRowsGeneric(Real *base, const uint16_t *offset, const float *w,
-                        const RowBatch &batch) {
-  for (size_t k = 0; k < batch.count; ++k) {
-    const size_t first = size_t(batch.rows[k]) * batch.stride;
-    if (batch.offsetLimit == UINT32_MAX) {
-      scatterRowGeneric<Real>(base, offset + first, w + first, batch.width);
-      continue;
-    }
-    for (size_t j = 0; j < batch.width; ++j)
-      if (offset[first + j] < batch.offsetLimit)
-        base[offset[first + j]] += Real(w[first + j]);
-  }
-}
-
 /// Calls rowKernel(k, w, offset, acc) for every row k of `batch`, with
 /// the pointers advanced to the row; the ones a kernel does not use
 /// (Uses*) stay null, as they came.
@@ -131,6 +115,22 @@ inline void forEachRow(const float *w, const uint16_t *offset, Real *acc,
     rowKernel(k, UsesW ? w + first : w, UsesOffset ? offset + first : offset,
               UsesAcc ? acc + 2 * first : acc);
   }
+}
+
+/// scatterRowGeneric over the rows of `batch` (ScatterKernel's contract).
+template <typename Real>
+void scatterRowsGeneric(Real *base, const uint16_t *offset, const float *w,
+                        const RowBatch &batch) {
+  const uint32_t limit = batch.offsetLimit;
+  forEachRow<true, true, false>(
+      w, offset, static_cast<Real *>(nullptr), batch,
+      [&](size_t, const float *rw, const uint16_t *ro, Real *) {
+        if (limit == UINT32_MAX)
+          return scatterRowGeneric<Real>(base, ro, rw, batch.width);
+        for (size_t j = 0; j < batch.width; ++j)
+          if (ro[j] < limit)
+            base[ro[j]] += Real(rw[j]);
+      });
 }
 
 /// One instantiation of the generic gather: which of the optional pointers
